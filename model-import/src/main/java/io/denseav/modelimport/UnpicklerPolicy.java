@@ -77,6 +77,8 @@ public final class UnpicklerPolicy {
 
     /** Python 2 module names that protocol-2 pickles use for the same objects (pickle's fix_imports). */
     private static final Map<String, String> PY2_MODULES = Map.of("__builtin__", "builtins", "copy_reg", "copyreg");
+    /** Python 2 builtin names that fix_imports writes for Python 3's int and str. */
+    private static final Map<String, String> PY2_NAMES = Map.of("builtins.long", "int", "builtins.unicode", "str");
 
     /** The default allowlist. */
     public static final UnpicklerPolicy DEFAULT = new UnpicklerPolicy(Set.of());
@@ -125,6 +127,7 @@ public final class UnpicklerPolicy {
     /** GLOBAL / STACK_GLOBAL / INST: refuse anything that is not on the allowlist. */
     Global global(Path file, String module, String name) {
         String mod = PY2_MODULES.getOrDefault(module, module);
+        name = PY2_NAMES.getOrDefault(mod + "." + name, name);
         String q = mod + "." + name;
         boolean storage = mod.equals("torch") && name.endsWith("Storage");
         if (FUNCTIONS.containsKey(q) || CONSTANTS.contains(q) || isPlainClass(q) || storage) {
