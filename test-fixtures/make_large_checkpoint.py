@@ -13,7 +13,7 @@ of the Java loader.  Never commit the output (about 1.37 GB for the 2-head model
   --check               afterwards, read the file back (torch.load for ckpt, header +
                         a few tensors for safetensors) and compare with the key/shape table.
 
-Keys and shapes come from the table in generate_checkpoints.py (denseav_2head:
+Keys and shapes come from the table in denseav_fixtures/denseav.py (denseav_2head:
 341,346,817 float32 parameters).  The file is streamed: the pickle only references
 storages, and each tensor is generated (seeded per tensor) and written one at a time,
 so memory use stays at one tensor (<= 34 MB), never the whole model.  Data records are
@@ -23,6 +23,7 @@ so memory use stays at one tensor (<= 34 MB), never the whole model.  Data recor
 
 import argparse
 import collections
+import io
 import json
 import pickle
 import struct
@@ -36,7 +37,11 @@ import torch
 
 sys.dont_write_bytecode = True  # keep test-fixtures/ free of __pycache__
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate_checkpoints as gen  # noqa: E402  (also installs the fake pytorch_lightning module)
+from denseav_fixtures.denseav import denseav_hparams, full_denseav_shapes  # noqa: E402
+# importing lightning also installs the fake pytorch_lightning module
+from denseav_fixtures.lightning import AttributeDict  # noqa: E402
+from denseav_fixtures.shapes import numel  # noqa: E402
+from denseav_fixtures.writers import FIXED_ZIP_TIME, safetensors_header, safetensors_sort_key  # noqa: E402
 
 ALIGN = 64
 
@@ -84,7 +89,7 @@ class _Pickler(pickle.Pickler):
 
 
 def _aligned_zipinfo(zf, name, size):
-    zi = zipfile.ZipInfo(name, date_time=gen.FIXED_ZIP_TIME)
+    zi = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
     zi.compress_type = zipfile.ZIP_STORED
     zi.file_size = size
     offset = zf.fp.tell()
@@ -109,14 +114,13 @@ def write_ckpt(out, shapes, hparams, seed):
         "optimizer_states": [],
         "lr_schedulers": [],
         "hparams_name": "kwargs",
-        "hyper_parameters": gen.AttributeDict(hparams),
+        "hyper_parameters": AttributeDict(hparams),
     }
-    import io
     buf = io.BytesIO()
     _Pickler(buf, protocol=2).dump(obj)
     pkl = buf.getvalue()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
-        zi = zipfile.ZipInfo(f"{archive}/data.pkl", date_time=gen.FIXED_ZIP_TIME)
+        zi = zipfile.ZipInfo(f"{archive}/data.pkl", date_time=FIXED_ZIP_TIME)
         zf.writestr(zi, pkl)
         for i, name in enumerate(names):
             t = tensor_for(i, name, shapes[name], seed)
@@ -125,24 +129,15 @@ def write_ckpt(out, shapes, hparams, seed):
             with zf.open(zi, "w") as w:
                 w.write(memoryview(arr).cast("B"))
             del t, arr
-        zf.writestr(zipfile.ZipInfo(f"{archive}/version", date_time=gen.FIXED_ZIP_TIME), b"3\n")
+        zf.writestr(zipfile.ZipInfo(f"{archive}/version", date_time=FIXED_ZIP_TIME), b"3\n")
 
 
 def write_safetensors(out, shapes, hparams, seed):
     index = {name: i for i, name in enumerate(shapes)}
-    order = sorted(shapes)       # all F32: safetensors orders by dtype, then name
-    header = collections.OrderedDict()
-    header["__metadata__"] = {"format": "pt"}
-    off = 0
-    for name in order:
-        n = gen.numel(shapes[name]) * 4
-        header[name] = {"dtype": "F32", "shape": list(shapes[name]), "data_offsets": [off, off + n]}
-        off += n
-    hb = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    hb += b" " * ((8 - len(hb) % 8) % 8)
+    order = sorted(shapes, key=lambda name: safetensors_sort_key(name, "F32"))  # all F32: by name
     with open(out, "wb") as f:
-        f.write(struct.pack("<Q", len(hb)))
-        f.write(hb)
+        f.write(safetensors_header([(name, "F32", shapes[name], numel(shapes[name]) * 4) for name in order],
+                                   {"format": "pt"}))
         for name in order:
             t = tensor_for(index[name], name, shapes[name], seed)
             f.write(memoryview(t.numpy()).cast("B"))
@@ -186,11 +181,11 @@ def main(argv=None):
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args(argv)
 
-    shapes = gen.full_denseav_shapes(args.variant)
-    total = sum(gen.numel(s) for s in shapes.values())
+    shapes = full_denseav_shapes(args.variant)
+    total = sum(numel(s) for s in shapes.values())
     if args.variant != "denseav_sound":
         assert total == 341_346_817, total
-    hparams = gen.denseav_hparams(args.variant)
+    hparams = denseav_hparams(args.variant)
     t0 = time.time()
     if args.format == "ckpt":
         write_ckpt(args.out, shapes, hparams, args.seed)

@@ -1,0 +1,71 @@
+package io.denseav.cli;
+
+import io.denseav.modelimport.CheckpointException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code denseav} command: a thin layer over the library APIs of the modules. */
+@Command(name = "denseav", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "DenseAV (Hamilton et al., CVPR 2024) on the JVM: audio-visual grounding with DL4J/SameDiff.",
+        subcommands = {InspectCommand.class, ConvertCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit code for bad input (a file that cannot be read as asked). */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Show library logging (DL4J/ND4J warnings); repeat for debug output and stack traces.")
+    void verbose(boolean[] flags) {
+        Logging.setVerbosity(flags.length);
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns the exit code (used by tests too). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Logging.setVerbosity(0);
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            Throwable e = ex;
+            while (e.getCause() != null && !(e instanceof CheckpointException)) e = e.getCause();
+            if (e instanceof CheckpointException || e instanceof BadInputException) {
+                err.println("denseav: error: " + e.getMessage());
+                if (Logging.verbosity() > 1) ex.printStackTrace(err);
+                return EXIT_BAD_INPUT;
+            }
+            err.println("denseav: internal error: " + ex + (Logging.verbosity() > 1 ? "" : " (run with -vv for the stack trace)"));
+            if (Logging.verbosity() > 1) ex.printStackTrace(err);
+            return 1;
+        });
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("denseav: " + ex.getMessage());
+            err.println("Try 'denseav " + ex.getCommandLine().getCommandName().replace("denseav", "").trim() + " --help'.");
+            return EXIT_BAD_INPUT;
+        });
+        return cli.execute(args);
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"denseav " + (v == null ? "dev" : v) + " (DL4J/ND4J 1.0.0-M2.1)"};
+        }
+    }
+}
