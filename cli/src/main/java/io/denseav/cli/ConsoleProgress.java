@@ -8,14 +8,16 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress on the console: a live bar on a terminal; without a TTY (CI, pipes, logs) a line every 10% or
- * every 10 seconds, whichever comes first, so logs stay readable.
+ * Progress on the console: a live bar on a terminal; without a TTY (CI, pipes, logs) a start line, a line every
+ * 10% or 10 seconds once the step has run for a second, and a done line, so logs stay readable.
  */
 final class ConsoleProgress implements Progress {
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+    private static final long QUIET_START_NANOS = 1_000_000_000L;
 
     private final PrintStream err;
     private final boolean tty;
+    private final long quietStartNanos;
     private ProgressBar bar;
     private String task;
     private long total;
@@ -29,8 +31,14 @@ final class ConsoleProgress implements Progress {
     }
 
     ConsoleProgress(PrintStream err, boolean tty) {
+        this(err, tty, QUIET_START_NANOS);
+    }
+
+    /** {@code quietStartNanos}: no intermediate lines before the step has run this long (short steps log 2 lines). */
+    ConsoleProgress(PrintStream err, boolean tty, long quietStartNanos) {
         this.err = err;
         this.tty = tty;
+        this.quietStartNanos = quietStartNanos;
     }
 
     @Override
@@ -64,6 +72,7 @@ final class ConsoleProgress implements Progress {
         if (task == null) return;
         long now = System.nanoTime();
         int decile = total > 0 ? (int) Math.min(10, current * 10 / total) : 0;
+        if (now - startNanos < quietStartNanos) return;
         if (decile > lastDecile || now - lastLogNanos > LOG_INTERVAL_NANOS) {
             lastDecile = decile;
             lastLogNanos = now;

@@ -11,7 +11,7 @@ class ConsoleProgressTest {
     @Test
     void logsDecilesWithoutATerminal() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ConsoleProgress p = new ConsoleProgress(new PrintStream(buf, true), false);
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(buf, true), false, 0);
         p.start("writing x", 1000);
         for (int i = 0; i < 1000; i++) p.step(1);
         p.done();
@@ -19,5 +19,15 @@ class ConsoleProgressTest {
         long lines = log.lines().count();
         assertTrue(log.contains("writing x: 50% (500/1000)") && log.contains("done in"), log);
         assertTrue(lines >= 11 && lines <= 13, "start, 10 deciles, done: " + log);
+    }
+
+    @Test
+    void shortStepsLogOnlyStartAndDone() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(buf, true), false);
+        p.start("writing y", 10);
+        for (int i = 0; i < 10; i++) p.step(1);
+        p.done();
+        assertTrue(buf.toString().lines().count() == 2, buf.toString());
     }
 }
