@@ -40,17 +40,8 @@ final class ArrayBytes {
     static Tensor tensor(String name, INDArray a) {
         DType d = dtypeOf(name, a);
         long nbytes = Math.multiplyExact(a.isEmpty() ? 0 : a.length(), (long) d.size());
-        ByteSource lazy = new ByteSource() {
-            @Override
-            public long size() {
-                return nbytes;
-            }
-
-            @Override
-            public ByteBuffer read(long offset, int length) {
-                return ByteBuffer.wrap(littleEndian(name, a), (int) offset, length).slice().order(ByteOrder.LITTLE_ENDIAN);
-            }
-        };
+        ByteSource lazy = ByteSource.of(nbytes, (offset, length) ->
+                ByteBuffer.wrap(littleEndian(name, a), (int) offset, length).slice().order(ByteOrder.LITTLE_ENDIAN));
         return Tensor.contiguous(null, name, d, shapeOf(a), lazy, 0);
     }
 

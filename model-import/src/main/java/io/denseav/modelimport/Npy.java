@@ -107,7 +107,7 @@ public final class Npy {
             throw problem(file, name, "data lies outside the file (" + dtype + Arrays.toString(shape) + " needs " + nbytes
                     + " bytes, " + (size - start) + " follow the header)");
         }
-        ByteSource data = region(source, start, nbytes);
+        ByteSource data = source.slice(start, nbytes);
         if (((String) header.get("descr")).charAt(0) == '>' && dtype.size() > 1) data = byteSwapped(data, dtype.size());
         if ((Boolean) header.get("fortran_order") && numel > 0) {
             long[] stride = new long[shape.length]; // column-major: the first index varies fastest
@@ -155,38 +155,16 @@ public final class Npy {
         return new CheckpointException(file, (member ? "member '" + name + "' " : "") + what);
     }
 
-    private static ByteSource region(ByteSource s, long base, long size) {
-        return new ByteSource() {
-            @Override
-            public long size() {
-                return size;
-            }
-
-            @Override
-            public ByteBuffer read(long offset, int length) throws IOException {
-                return s.read(base + offset, length);
-            }
-        };
-    }
-
     /** Big-endian ('>') data, converted to little-endian on each read (reads are element-aligned). */
     private static ByteSource byteSwapped(ByteSource s, int elemSize) {
-        return new ByteSource() {
-            @Override
-            public long size() {
-                return s.size();
+        return ByteSource.of(s.size(), (offset, length) -> {
+            if (offset % elemSize != 0 || length % elemSize != 0) {
+                throw new IllegalArgumentException("unaligned read of byte-swapped data");
             }
-
-            @Override
-            public ByteBuffer read(long offset, int length) throws IOException {
-                if (offset % elemSize != 0 || length % elemSize != 0) {
-                    throw new IllegalArgumentException("unaligned read of byte-swapped data");
-                }
-                ByteBuffer copy = ByteBuffer.allocate(length).put(s.read(offset, length)).flip();
-                ArrayBytes.swap(copy, elemSize);
-                return copy.order(ByteOrder.LITTLE_ENDIAN);
-            }
-        };
+            ByteBuffer copy = ByteBuffer.allocate(length).put(s.read(offset, length)).flip();
+            ArrayBytes.swap(copy, elemSize);
+            return copy.order(ByteOrder.LITTLE_ENDIAN);
+        });
     }
 
     /** The version 1.0 header numpy writes for a C-order array: padded with spaces to 64 bytes, ended by '\n'. */

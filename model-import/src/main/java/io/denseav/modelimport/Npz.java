@@ -62,20 +62,23 @@ public final class Npz {
         AtomicFiles.write(out, os -> {
             ZipOutputStream zip = new ZipOutputStream(os);
             for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
-                byte[] npy = Npy.toBytes(e.getKey(), e.getValue());
-                // STORED entries need their size and CRC before the data (APPNOTE 4.4.4)
-                ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
-                entry.setMethod(ZipEntry.STORED);
-                entry.setSize(npy.length);
-                entry.setCompressedSize(npy.length);
-                CRC32 crc = new CRC32();
-                crc.update(npy);
-                entry.setCrc(crc.getValue());
-                zip.putNextEntry(entry);
-                zip.write(npy);
-                zip.closeEntry();
+                putStored(zip, e.getKey() + ".npy", Npy.toBytes(e.getKey(), e.getValue()));
             }
             zip.finish(); // the central directory; the stream itself is closed by AtomicFiles
         });
+    }
+
+    /** Writes one uncompressed entry; STORED entries need their size and CRC before the data (APPNOTE 4.4.4). */
+    static void putStored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(data.length);
+        entry.setCompressedSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
+        zip.write(data);
+        zip.closeEntry();
     }
 }
