@@ -17,7 +17,7 @@ public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "Show library logging (DL4J/ND4J warnings); repeat for debug output and stack traces.")
+            description = "Show library logging (DL4J/ND4J warnings) and stack traces of errors; -vv for debug output.")
     void verbose(boolean[] flags) {
         Logging.setVerbosity(flags.length);
     }
@@ -45,11 +45,16 @@ public final class Main implements Runnable {
             while (e.getCause() != null && !(e instanceof CheckpointException)) e = e.getCause();
             if (e instanceof CheckpointException || e instanceof BadInputException) {
                 err.println("denseav: error: " + e.getMessage());
-                if (Logging.verbosity() > 1) ex.printStackTrace(err);
+                if (Logging.verbosity() > 0) ex.printStackTrace(err);
                 return EXIT_BAD_INPUT;
             }
-            err.println("denseav: internal error: " + ex + (Logging.verbosity() > 1 ? "" : " (run with -vv for the stack trace)"));
-            if (Logging.verbosity() > 1) ex.printStackTrace(err);
+            if (ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
+                err.println("denseav: error: " + ex.getMessage()); // disk full, permissions: not our bug
+                if (Logging.verbosity() > 0) ex.printStackTrace(err);
+                return 1;
+            }
+            err.println("denseav: internal error: " + ex + (Logging.verbosity() > 0 ? "" : " (run with -v for the stack trace)"));
+            if (Logging.verbosity() > 0) ex.printStackTrace(err);
             return 1;
         });
         cli.setParameterExceptionHandler((ex, a) -> {

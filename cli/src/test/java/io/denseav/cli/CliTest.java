@@ -149,6 +149,13 @@ class CliTest {
     }
 
     @Test
+    void verboseShowsTheStackTraceOfAnError() {
+        Result r = run("-v", "inspect", Fixtures.path("checkpoints/bad/truncated.pt").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r.code);
+        assertTrue(r.err.startsWith("denseav: error: ") && r.err.contains("\tat io.denseav."), r.err);
+    }
+
+    @Test
     void verboseFlagIsAccepted() {
         assertEquals(0, run("-v", "inspect", TINY.toString()).code);
         assertEquals(0, run("inspect", "-v", TINY.toString()).code);
