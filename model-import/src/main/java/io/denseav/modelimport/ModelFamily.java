@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Which model a checkpoint holds, told from its key names and shapes (and Lightning hyper-parameters or an HF
@@ -164,15 +163,7 @@ public record ModelFamily(String id, String description, Map<String, Object> det
         return Map.of();
     }
 
-    /** Number of distinct N in keys {@code prefix + N + "."}. */
     private static int count(Map<String, long[]> shapes, String prefix) {
-        TreeSet<Integer> ids = new TreeSet<>();
-        for (String k : shapes.keySet()) {
-            if (!k.startsWith(prefix)) continue;
-            String rest = k.substring(prefix.length());
-            int dot = rest.indexOf('.');
-            if (dot > 0 && dot < 7 && rest.substring(0, dot).chars().allMatch(Character::isDigit)) ids.add(Integer.parseInt(rest.substring(0, dot)));
-        }
-        return ids.size();
+        return KeyMap.countIndexed(shapes.keySet(), prefix);
     }
 }

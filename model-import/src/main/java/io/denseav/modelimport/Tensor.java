@@ -16,6 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Tensor {
     /** Largest tensor loaded into one buffer (Java arrays are int-indexed). */
     static final long MAX_BYTES = Integer.MAX_VALUE - 16;
+    /** Chunk size for {@link #readInto}. */
+    private static final int READ_CHUNK = 4 << 20;
 
     private final Path file;
     private final String name;
@@ -122,8 +124,33 @@ public final class Tensor {
                 return storage.read(offset, (int) nbytes);
             }
             return gather();
-        } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read tensor '" + name + "': " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof CheckpointException) throw (CheckpointException) e;
+            throw new CheckpointException(file, "cannot read tensor '" + name + "': " + Checkpoint.describe(e), e);
+        }
+    }
+
+    /**
+     * Copies the logical bytes into {@code dst} (which must have exactly {@link #byteSize()} bytes remaining), in
+     * chunks, so that a large contiguous tensor can be read straight into native memory without a heap copy.
+     */
+    public void readInto(ByteBuffer dst) {
+        long nbytes = byteSize();
+        if (dst.remaining() != nbytes) {
+            throw new IllegalArgumentException("tensor '" + name + "' has " + nbytes + " bytes, buffer " + dst.remaining());
+        }
+        if (stride != null) {
+            dst.put(bytes());
+            return;
+        }
+        try {
+            for (long done = 0; done < nbytes; ) {
+                int chunk = (int) Math.min(READ_CHUNK, nbytes - done);
+                dst.put(storage.read(offset + done, chunk));
+                done += chunk;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(file, "cannot read tensor '" + name + "': " + Checkpoint.describe(e), e);
         }
     }
 

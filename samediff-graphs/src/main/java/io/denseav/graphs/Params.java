@@ -1,0 +1,144 @@
+package io.denseav.graphs;
+
+import io.denseav.modelimport.CheckpointException;
+import io.denseav.modelimport.KeyMap;
+import io.denseav.modelimport.Tensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The weights a graph builder asks for, by canonical name and expected shape. Graph variables are named after
+ * the checkpoint keys. Missing, mis-shaped and unexpected keys are collected while the graph is built and reported
+ * together by {@link #verify()}, so one error lists every problem.
+ */
+public final class Params {
+    private final Path file;
+    private final String layout;
+    private final Map<String, Tensor> tensors;
+    private final Random random;
+    private final Set<String> used = new LinkedHashSet<>();
+    private final List<String> missing = new ArrayList<>();
+    private final List<String> misShaped = new ArrayList<>();
+    private final Map<String, INDArray> cache = new LinkedHashMap<>();
+
+    private Params(Path file, String layout, Map<String, Tensor> tensors, Random random) {
+        this.file = file;
+        this.layout = layout;
+        this.tensors = tensors;
+        this.random = random;
+    }
+
+    /** Weights mapped from a checkpoint. */
+    public static Params from(KeyMap.Mapped mapped) {
+        return new Params(mapped.source().path(), mapped.map().name(), mapped.tensors(), null);
+    }
+
+    /** Random weights (for benchmarks and shape tests): N(0, 0.02²), LayerNorm-like vectors near 1. */
+    public static Params random(long seed) {
+        return new Params(null, "random", Map.of(), new Random(seed));
+    }
+
+    /** A required weight as a float32 array of exactly {@code shape}. */
+    public INDArray get(String name, long... shape) {
+        INDArray cached = cache.get(name);
+        if (cached != null) return cached;
+        INDArray a;
+        if (random != null) {
+            a = randomArray(name, shape);
+        } else {
+            Tensor t = tensors.get(name);
+            if (t == null) {
+                missing.add(name + " " + Arrays.toString(shape));
+                a = Nd4j.zeros(DataType.FLOAT, shape);
+            } else if (!Arrays.equals(t.shape(), shape)) {
+                misShaped.add(name + " is " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(shape));
+                used.add(name);
+                a = Nd4j.zeros(DataType.FLOAT, shape);
+            } else {
+                used.add(name);
+                a = load(t);
+            }
+        }
+        cache.put(name, a);
+        return a;
+    }
+
+    /** The stored shape of {@code name}, or {@code fallback} when absent (and for random weights). */
+    public long[] shapeOf(String name, long... fallback) {
+        Tensor t = random == null ? tensors.get(name) : null;
+        return t == null ? fallback : t.shape();
+    }
+
+    /** Canonical names present, for configuration detection (e.g. counting blocks). */
+    public java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(tensors.keySet());
+    }
+
+    /** True if the checkpoint holds {@code name} (random weights hold nothing optional). */
+    public boolean has(String name) {
+        return random == null && tensors.containsKey(name);
+    }
+
+    /** A graph variable holding the weight, named after its key. */
+    public SDVariable var(SameDiff sd, String name, long... shape) {
+        SDVariable v = sd.getVariable(name);
+        return v != null ? v : sd.var(name, get(name, shape));
+    }
+
+    /** Throws one {@link CheckpointException} listing every missing, mis-shaped and unexpected key. */
+    public void verify() {
+        if (random != null) return;
+        Set<String> unexpected = new TreeSet<>(tensors.keySet());
+        unexpected.removeAll(used);
+        unexpected.removeIf(k -> missing.stream().anyMatch(m -> m.startsWith(k + " ")));
+        if (missing.isEmpty() && misShaped.isEmpty() && unexpected.isEmpty()) return;
+        StringBuilder sb = new StringBuilder("does not match the " + layout + " graph:");
+        append(sb, "missing", missing);
+        append(sb, "mis-shaped", misShaped);
+        append(sb, "unexpected", new ArrayList<>(unexpected));
+        throw new CheckpointException(file, sb.toString());
+    }
+
+    private static void append(StringBuilder sb, String what, List<String> keys) {
+        if (keys.isEmpty()) return;
+        sb.append(' ').append(keys.size()).append(' ').append(what).append(" (");
+        sb.append(String.join(", ", keys.subList(0, Math.min(keys.size(), 8))));
+        sb.append(keys.size() > 8 ? ", ...)" : ")").append(';');
+    }
+
+    /** F32 tensors are read straight into native memory (no heap copy: peak RSS stays near the weights' size). */
+    private static INDArray load(Tensor t) {
+        if (t.dtype() != io.denseav.modelimport.DType.F32 || t.numel() == 0) {
+            INDArray a = t.load();
+            return a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        }
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, t.shape(), 'c');
+        java.nio.ByteBuffer dst = a.data().asNio().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        dst.limit(dst.position() + (int) t.byteSize());
+        t.readInto(dst.slice().order(java.nio.ByteOrder.LITTLE_ENDIAN));
+        return a;
+    }
+
+    private INDArray randomArray(String name, long[] shape) {
+        boolean vector = shape.length == 1;
+        Nd4j.getRandom().setSeed(random.nextLong());
+        INDArray a = Nd4j.randn(DataType.FLOAT, shape).muli(vector && name.contains("norm") ? 0.1 : 0.02);
+        if (vector && name.contains("norm") && name.endsWith("weight")) a.addi(1.0);
+        if (name.endsWith("weight_g")) a = Transforms.abs(a, false).addi(1.0);
+        return a;
+    }
+}
