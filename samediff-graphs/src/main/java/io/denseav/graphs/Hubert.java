@@ -35,7 +35,7 @@ public final class Hubert {
 
     public static Hubert build(HubertConfig c, Params p, int batch, int samples) {
         SameDiff sd = Graphs.create();
-        SDVariable wave = sd.placeHolder(INPUT, DataType.FLOAT, batch, samples);
+        SDVariable wave = sd.placeHolder(INPUT, p.dtype(), batch, samples);
         addTo(sd, wave, c, p, batch, samples, "");
         p.verify();
         return new Hubert(sd, c, samples);

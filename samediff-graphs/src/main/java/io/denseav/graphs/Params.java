@@ -30,26 +30,38 @@ public final class Params {
     private final String layout;
     private final Map<String, Tensor> tensors;
     private final Random random;
+    private final DataType dtype;
     private final Set<String> used = new LinkedHashSet<>();
     private final List<String> missing = new ArrayList<>();
     private final List<String> misShaped = new ArrayList<>();
     private final Map<String, INDArray> cache = new LinkedHashMap<>();
 
-    private Params(Path file, String layout, Map<String, Tensor> tensors, Random random) {
+    private Params(Path file, String layout, Map<String, Tensor> tensors, Random random, DataType dtype) {
         this.file = file;
         this.layout = layout;
         this.tensors = tensors;
         this.random = random;
+        this.dtype = dtype;
     }
 
     /** Weights mapped from a checkpoint. */
     public static Params from(KeyMap.Mapped mapped) {
-        return new Params(mapped.source().path(), mapped.map().name(), mapped.tensors(), null);
+        return new Params(mapped.source().path(), mapped.map().name(), mapped.tensors(), null, DataType.FLOAT);
     }
 
     /** Random weights (for benchmarks and shape tests): N(0, 0.02²), LayerNorm-like vectors near 1. */
     public static Params random(long seed) {
-        return new Params(null, "random", Map.of(), new Random(seed));
+        return random(seed, DataType.FLOAT);
+    }
+
+    /** Random weights of {@code dtype} (DOUBLE for gradient checks). */
+    public static Params random(long seed, DataType dtype) {
+        return new Params(null, "random", Map.of(), new Random(seed), dtype);
+    }
+
+    /** The floating-point type of the weights and of the graphs built on them (FLOAT, or DOUBLE in checks). */
+    public DataType dtype() {
+        return dtype;
     }
 
     /** A required weight as a float32 array of exactly {@code shape}. */
@@ -63,11 +75,11 @@ public final class Params {
             Tensor t = tensors.get(name);
             if (t == null) {
                 missing.add(name + " " + Arrays.toString(shape));
-                a = Nd4j.zeros(DataType.FLOAT, shape);
+                a = Nd4j.zeros(dtype, shape);
             } else if (!Arrays.equals(t.shape(), shape)) {
                 misShaped.add(name + " is " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(shape));
                 used.add(name);
-                a = Nd4j.zeros(DataType.FLOAT, shape);
+                a = Nd4j.zeros(dtype, shape);
             } else {
                 used.add(name);
                 a = load(t);
@@ -136,7 +148,7 @@ public final class Params {
     private INDArray randomArray(String name, long[] shape) {
         boolean vector = shape.length == 1;
         Nd4j.getRandom().setSeed(random.nextLong());
-        INDArray a = Nd4j.randn(DataType.FLOAT, shape).muli(vector && name.contains("norm") ? 0.1 : 0.02);
+        INDArray a = Nd4j.randn(dtype, shape).muli(vector && name.contains("norm") ? 0.1 : 0.02);
         if (vector && name.contains("norm") && name.endsWith("weight")) a.addi(1.0);
         if (name.endsWith("weight_g")) a = Transforms.abs(a, false).addi(1.0);
         return a;

@@ -46,7 +46,7 @@ public final class VisionTransformer {
     /** Builds the graph in a new SameDiff; {@code height}/{@code width} must be multiples of the patch. */
     public static VisionTransformer build(VitConfig c, Params p, int batch, int height, int width) {
         SameDiff sd = Graphs.create();
-        SDVariable image = sd.placeHolder(INPUT, DataType.FLOAT, batch, 3, height, width);
+        SDVariable image = sd.placeHolder(INPUT, p.dtype(), batch, 3, height, width);
         addTo(sd, image, c, p, batch, height, width, "");
         p.verify();
         return new VisionTransformer(sd, c, height, width);
@@ -88,7 +88,7 @@ public final class VisionTransformer {
         SDVariable gridPos = pos.get(SDIndex.all(), SDIndex.interval(1, 1 + grid * grid), SDIndex.all())
                 .reshape((long) grid * grid, d);
         if (!(h * w == grid * grid && h == w)) { // DINO interpolates unless npatch == N and w == h
-            gridPos = interpolate(sd, gridPos, grid, h, w, d);
+            gridPos = interpolate(sd, gridPos, grid, h, w, d, p.dtype());
         }
         SDVariable patches = PatchEmbed.apply(p, "patch_embed.", image, c, batch, h, w).reshape(batch, (long) h * w, d)
                 .add(gridPos);
@@ -100,9 +100,9 @@ public final class VisionTransformer {
      * DINO's interpolate_pos_encoding: bicubic (a = −0.75, align_corners=False) from the stored grid with
      * DINO's +0.1 trick on the scale factor, (h + 0.1)/N, as Ry·grid·Rxᵀ.
      */
-    static SDVariable interpolate(SameDiff sd, SDVariable gridPos, int grid, int h, int w, long d) {
-        SDVariable ry = sd.constant(Bicubic.matrix(grid, h, (h + 0.1) / grid));
-        SDVariable rx = sd.constant(Bicubic.matrix(grid, w, (w + 0.1) / grid));
+    static SDVariable interpolate(SameDiff sd, SDVariable gridPos, int grid, int h, int w, long d, DataType dtype) {
+        SDVariable ry = sd.constant(Bicubic.matrix(grid, h, (h + 0.1) / grid).castTo(dtype));
+        SDVariable rx = sd.constant(Bicubic.matrix(grid, w, (w + 0.1) / grid).castTo(dtype));
         SDVariable rows = ry.mmul(gridPos.reshape(grid, (long) grid * d)).reshape(h, grid, d).permute(1, 0, 2)
                 .reshape(grid, (long) h * d);
         return rx.mmul(rows).reshape(w, h, d).permute(1, 0, 2).reshape((long) h * w, d);

@@ -78,7 +78,7 @@ class OpsParityTest {
         long d = in.size(1);
         SameDiff sd = SameDiff.create();
         SDVariable tokens = sd.var("pos", in.reshape(d, 28 * 28).transpose().dup());
-        INDArray out = VisionTransformer.interpolate(sd, tokens, 28, 40, 24, d).eval(); // [40·24, D]
+        INDArray out = VisionTransformer.interpolate(sd, tokens, 28, 40, 24, d, DataType.FLOAT).eval(); // [40·24, D]
         INDArray expected = ops("bicubic_2_out").reshape(d, 40 * 24).transpose();
         Goldens.assertClose(expected, out, "pos-embed interpolation 28→40×24");
     }
