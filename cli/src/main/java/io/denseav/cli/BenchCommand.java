@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code denseav bench backend}: raw ND4J/SameDiff throughput on this machine, used to choose the native build
  * (generic x86_64 vs AVX-512). Model-level benchmarks join it as the model arrives.
  */
-@Command(name = "bench", description = "Print throughput numbers for the ND4J backend on this machine.")
+@Command(name = "bench", description = "Print throughput numbers: the ND4J backend (default) or the backbones.",
+        subcommands = {BackboneBench.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", description = "Time budget per measurement (default ${DEFAULT-VALUE}).", defaultValue = "3")

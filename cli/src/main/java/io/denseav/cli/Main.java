@@ -1,5 +1,6 @@
 package io.denseav.cli;
 
+import io.denseav.data.DataException;
 import io.denseav.modelimport.CheckpointException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -10,7 +11,8 @@ import picocli.CommandLine.ScopeType;
 /** The {@code denseav} command: a thin layer over the library APIs of the modules. */
 @Command(name = "denseav", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "DenseAV (Hamilton et al., CVPR 2024) on the JVM: audio-visual grounding with DL4J/SameDiff.",
-        subcommands = {InspectCommand.class, ConvertCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ConvertCommand.class, FeaturesCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input (a file that cannot be read as asked). */
@@ -42,8 +44,8 @@ public final class Main implements Runnable {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable e = ex;
-            while (e.getCause() != null && !(e instanceof CheckpointException)) e = e.getCause();
-            if (e instanceof CheckpointException || e instanceof BadInputException) {
+            while (e.getCause() != null && !(e instanceof CheckpointException || e instanceof DataException)) e = e.getCause();
+            if (e instanceof CheckpointException || e instanceof BadInputException || e instanceof DataException) {
                 err.println("denseav: error: " + e.getMessage());
                 if (Logging.verbosity() > 0) ex.printStackTrace(err);
                 return EXIT_BAD_INPUT;

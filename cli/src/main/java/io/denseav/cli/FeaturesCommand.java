@@ -1,0 +1,151 @@
+package io.denseav.cli;
+
+import io.denseav.data.AudioPreprocessor;
+import io.denseav.data.ImagePreprocessor;
+import io.denseav.graphs.Backbones;
+import io.denseav.graphs.Hubert;
+import io.denseav.graphs.HubertConfig;
+import io.denseav.graphs.Params;
+import io.denseav.graphs.VisionTransformer;
+import io.denseav.graphs.VitConfig;
+import io.denseav.modelimport.Checkpoint;
+import io.denseav.modelimport.KeyMap;
+import io.denseav.modelimport.Npy;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code denseav features image|audio}: backbone features of one file, written as float32 .npy. */
+@Command(name = "features", description = "Backbone features of an image (DINO ViT) or a sound (HuBERT) as .npy.",
+        subcommands = {FeaturesCommand.Image.class, FeaturesCommand.Audio.class})
+final class FeaturesCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Output checks shared by both: never overwrite silently, directory must exist. */
+    static void checkOutput(Path out, boolean force) {
+        if (Files.isDirectory(out)) throw new BadInputException(out + ": is a directory");
+        if (Files.exists(out) && !force) throw new BadInputException(out + ": already exists (use --force to overwrite)");
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new BadInputException(out + ": its directory does not exist");
+    }
+
+    @Command(name = "image", description = "DINO patch tokens [1, C, H/p, W/p] (and optionally the CLS token [1, C]).")
+    static final class Image implements Callable<Integer> {
+        @Option(names = "--weights", required = true, paramLabel = "W", description = "DINO .pth, or a DenseAV checkpoint.")
+        Path weights;
+        @Option(names = "--image", required = true, paramLabel = "IMG", description = "PNG or JPEG.")
+        Path image;
+        @Option(names = "--out", required = true, paramLabel = "F.npy")
+        Path out;
+        @Option(names = "--cls-out", paramLabel = "C.npy")
+        Path clsOut;
+        @Option(names = "--backbone", description = "dino-vits8, dino-vits16, dino-vitb8 or dino-vitb16 (default: from the weights).")
+        String backbone;
+        @Option(names = "--eps", description = "LayerNorm eps (default 1e-6, or 1e-4 inside a DenseAV checkpoint).")
+        Double eps;
+        @Option(names = "--heads", description = "Attention heads, for a ViT width outside DINO's S/B table.")
+        Integer heads;
+        @Option(names = "--force", description = "Overwrite existing outputs.")
+        boolean force;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            checkOutput(out, force);
+            if (clsOut != null) checkOutput(clsOut, force);
+            try (Checkpoint ckpt = Checkpoint.open(weights)) {
+                KeyMap.Mapped m = KeyMap.DINO.apply(ckpt);
+                VitConfig c = config(m);
+                INDArray x = ImagePreprocessor.demo(c.patch()).keepingDivisibleSizes().apply(image);
+                int h = (int) x.size(2);
+                int w = (int) x.size(3);
+                ConsoleProgress progress = new ConsoleProgress(System.err);
+                progress.start("DINO " + h + "x" + w + " forward", 1);
+                Map<String, INDArray> y = VisionTransformer.build(c, Params.from(m), 1, h, w).forward(x);
+                progress.step(1);
+                progress.done();
+                Npy.write(out, y.get(VisionTransformer.PATCH_TOKENS));
+                if (clsOut != null) Npy.write(clsOut, y.get(VisionTransformer.CLS));
+                PrintWriter o = spec.commandLine().getOut();
+                o.printf("wrote %s: patch tokens %s%s%n", out, Arrays.toString(y.get(VisionTransformer.PATCH_TOKENS).shape()),
+                        clsOut == null ? "" : ", CLS " + Arrays.toString(y.get(VisionTransformer.CLS).shape()) + " to " + clsOut);
+            }
+            return 0;
+        }
+
+        private VitConfig config(KeyMap.Mapped m) {
+            VitConfig c;
+            try {
+                c = backbone != null ? VitConfig.named(backbone) : heads != null ? Backbones.vitConfig(m, heads) : Backbones.vitConfig(m);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(weights + ": " + e.getMessage());
+            }
+            double e = eps != null ? eps : m.prefix().startsWith("image_model.") ? VitConfig.DENSEAV_EPS : VitConfig.DINO_EPS;
+            return c.withEps(e);
+        }
+    }
+
+    @Command(name = "audio", description = "HuBERT last_hidden_state [1, T, C] of a clip (any format FFmpeg reads).")
+    static final class Audio implements Callable<Integer> {
+        @Option(names = "--weights", required = true, paramLabel = "W", description = "HF or torchaudio HuBERT, or a DenseAV checkpoint.")
+        Path weights;
+        @Option(names = "--audio", required = true, paramLabel = "A")
+        Path audio;
+        @Option(names = "--out", required = true, paramLabel = "F.npy")
+        Path out;
+        @Option(names = "--backbone", description = "hubert-large or hubert-base (default: from the weights).")
+        String backbone;
+        @Option(names = "--eps", description = "Encoder LayerNorm eps (default: config.json, 1e-5, or 1e-4 inside DenseAV).")
+        Double eps;
+        @Option(names = "--force", description = "Overwrite an existing output.")
+        boolean force;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            checkOutput(out, force);
+            try (Checkpoint ckpt = Checkpoint.open(weights)) {
+                KeyMap.Mapped m = Backbones.hubertKeys(ckpt);
+                HubertConfig c = config(m);
+                INDArray wave = AudioPreprocessor.unpadded().apply(audio).audio();
+                int samples = (int) wave.size(1);
+                if (c.frames(samples) < 1) throw new BadInputException(audio + ": too short for one HuBERT frame");
+                ConsoleProgress progress = new ConsoleProgress(System.err);
+                progress.start(String.format("HuBERT forward on %.2f s", samples / 16000.0), 1);
+                INDArray y = Hubert.build(c, Params.from(m), 1, samples).forward(wave);
+                progress.step(1);
+                progress.done();
+                Npy.write(out, y);
+                spec.commandLine().getOut().printf("wrote %s: last_hidden_state %s%n", out, Arrays.toString(y.shape()));
+            }
+            return 0;
+        }
+
+        private HubertConfig config(KeyMap.Mapped m) {
+            HubertConfig c;
+            try {
+                c = backbone != null ? HubertConfig.named(backbone) : Backbones.hubertConfig(m);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(weights + ": " + e.getMessage());
+            }
+            double e = eps != null ? eps : m.prefix().startsWith("audio_model.") ? HubertConfig.DENSEAV_ENCODER_EPS : c.encoderEps();
+            return c.withEps(c.extractorEps(), e);
+        }
+    }
+}
