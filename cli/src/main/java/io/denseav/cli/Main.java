@@ -33,6 +33,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        long cacheMb = Long.getLong("denseav.activationCacheMb", 0); // 0: M2.1 default (25% of max bytes), the fastest
+        if (cacheMb > 0) io.denseav.graphs.Graphs.boundActivationCache(cacheMb << 20);
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -49,6 +49,14 @@ public final class Backbones {
                 t.get("blocks.0.mlp.fc1.weight").shape());
     }
 
+    /** As {@link #vitConfig(KeyMap.Mapped)} with the heads given (weights do not store them). */
+    public static VitConfig vitConfig(KeyMap.Mapped m, int heads) {
+        Map<String, io.denseav.modelimport.Tensor> t = m.tensors();
+        long[] proj = t.get("patch_embed.proj.weight").shape();
+        return new VitConfig((int) proj[0], count(t.keySet(), "blocks."), heads, (int) proj[2],
+                (int) t.get("blocks.0.mlp.fc1.weight").shape()[0], VitConfig.DINO_EPS, 4.0);
+    }
+
     /** HuBERT configuration from the weights, refined by an HF config.json next to the file when there is one. */
     public static HubertConfig hubertConfig(KeyMap.Mapped m) {
         Map<String, io.denseav.modelimport.Tensor> t = m.tensors();
