@@ -35,6 +35,25 @@ final class FeaturesCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** A step the user waits for, reported as progress (a bar on a terminal, log lines otherwise). */
+    static <T> T step(String task, java.util.function.Supplier<T> work) {
+        ConsoleProgress progress = new ConsoleProgress(System.err);
+        progress.start(task, 1);
+        T result = work.get();
+        progress.step(1);
+        progress.done();
+        return result;
+    }
+
+    /** A configuration read from the weights; its problems are problems of the weights file. */
+    static <T> T configOf(Path weights, java.util.function.Supplier<T> detect) {
+        try {
+            return detect.get();
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(weights + ": " + e.getMessage());
+        }
+    }
+
     /** Output checks shared by both: never overwrite silently, directory must exist. */
     static void checkOutput(Path out, boolean force) {
         if (Files.isDirectory(out)) throw new BadInputException(out + ": is a directory");
@@ -74,11 +93,8 @@ final class FeaturesCommand implements Runnable {
                 INDArray x = ImagePreprocessor.demo(c.patch()).keepingDivisibleSizes().apply(image);
                 int h = (int) x.size(2);
                 int w = (int) x.size(3);
-                ConsoleProgress progress = new ConsoleProgress(System.err);
-                progress.start("DINO " + h + "x" + w + " forward", 1);
-                Map<String, INDArray> y = VisionTransformer.build(c, Params.from(m), 1, h, w).forward(x);
-                progress.step(1);
-                progress.done();
+                Map<String, INDArray> y = step("DINO " + h + "x" + w + " forward",
+                        () -> VisionTransformer.build(c, Params.from(m), 1, h, w).forward(x));
                 Npy.write(out, y.get(VisionTransformer.PATCH_TOKENS));
                 if (clsOut != null) Npy.write(clsOut, y.get(VisionTransformer.CLS));
                 PrintWriter o = spec.commandLine().getOut();
@@ -89,12 +105,8 @@ final class FeaturesCommand implements Runnable {
         }
 
         private VitConfig config(KeyMap.Mapped m) {
-            VitConfig c;
-            try {
-                c = backbone != null ? VitConfig.named(backbone) : heads != null ? Backbones.vitConfig(m, heads) : Backbones.vitConfig(m);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException(weights + ": " + e.getMessage());
-            }
+            VitConfig c = configOf(weights, () -> backbone != null ? VitConfig.named(backbone)
+                    : heads != null ? Backbones.vitConfig(m, heads) : Backbones.vitConfig(m));
             double e = eps != null ? eps : m.prefix().startsWith("image_model.") ? VitConfig.DENSEAV_EPS : VitConfig.DINO_EPS;
             return c.withEps(e);
         }
@@ -126,11 +138,8 @@ final class FeaturesCommand implements Runnable {
                 INDArray wave = AudioPreprocessor.unpadded().apply(audio).audio();
                 int samples = (int) wave.size(1);
                 if (c.frames(samples) < 1) throw new BadInputException(audio + ": too short for one HuBERT frame");
-                ConsoleProgress progress = new ConsoleProgress(System.err);
-                progress.start(String.format("HuBERT forward on %.2f s", samples / 16000.0), 1);
-                INDArray y = Hubert.build(c, Params.from(m), 1, samples).forward(wave);
-                progress.step(1);
-                progress.done();
+                INDArray y = step(String.format("HuBERT forward on %.2f s", samples / 16000.0),
+                        () -> Hubert.build(c, Params.from(m), 1, samples).forward(wave));
                 Npy.write(out, y);
                 spec.commandLine().getOut().printf("wrote %s: last_hidden_state %s%n", out, Arrays.toString(y.shape()));
             }
@@ -138,12 +147,7 @@ final class FeaturesCommand implements Runnable {
         }
 
         private HubertConfig config(KeyMap.Mapped m) {
-            HubertConfig c;
-            try {
-                c = backbone != null ? HubertConfig.named(backbone) : Backbones.hubertConfig(m);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException(weights + ": " + e.getMessage());
-            }
+            HubertConfig c = configOf(weights, () -> backbone != null ? HubertConfig.named(backbone) : Backbones.hubertConfig(m));
             double e = eps != null ? eps : m.prefix().startsWith("audio_model.") ? HubertConfig.DENSEAV_ENCODER_EPS : c.encoderEps();
             return c.withEps(c.extractorEps(), e);
         }
