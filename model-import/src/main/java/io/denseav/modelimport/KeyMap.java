@@ -53,6 +53,12 @@ public record KeyMap(String name, String marker, List<String> prefixes, List<Ren
             List.of(Pattern.compile("^mask_emb$"), Pattern.compile("^aux\\..*"), Pattern.compile("^label_embeddings$"),
                     Pattern.compile("^final_proj\\..*")));
 
+    /** DenseAV's own parameters (aligners, calibration, audio CLS); the backbones are mapped by DINO / HUBERT_HF. */
+    public static final KeyMap DENSEAV_HEADS = new KeyMap("DenseAV heads", "audio_aligner.mod_list.1.norm.weight",
+            List.of(""), List.of(),
+            List.of(Pattern.compile("^image_model\\..*"), Pattern.compile("^audio_model\\..*"),
+                    Pattern.compile("^sim_agg\\..*")));
+
     /** The result of mapping: canonical name → tensor, plus what was skipped. */
     public record Mapped(KeyMap map, Checkpoint source, String prefix, Map<String, Tensor> tensors, List<String> ignored) {
     }

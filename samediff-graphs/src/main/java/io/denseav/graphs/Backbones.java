@@ -59,6 +59,11 @@ public final class Backbones {
 
     /** HuBERT configuration from the weights, refined by an HF config.json next to the file when there is one. */
     public static HubertConfig hubertConfig(KeyMap.Mapped m) {
+        return hubertConfig(m, 0);
+    }
+
+    /** As {@link #hubertConfig(KeyMap.Mapped)} with the attention heads given (0: config.json or the table). */
+    public static HubertConfig hubertConfig(KeyMap.Mapped m, int givenHeads) {
         Map<String, io.denseav.modelimport.Tensor> t = m.tensors();
         int hidden = (int) t.get("feature_projection.projection.weight").shape()[0];
         int convDim = (int) t.get("feature_projection.projection.weight").shape()[1];
@@ -68,7 +73,7 @@ public final class Backbones {
         boolean layerNormExtractor = t.containsKey("feature_extractor.conv_layers.1.layer_norm.weight");
         boolean convBias = t.containsKey("feature_extractor.conv_layers.0.conv.bias");
         Map<String, Object> cfg = config(m.source());
-        int heads = number(cfg, "num_attention_heads", HUBERT_HEADS.getOrDefault(hidden, 0));
+        int heads = givenHeads > 0 ? givenHeads : number(cfg, "num_attention_heads", HUBERT_HEADS.getOrDefault(hidden, 0));
         if (heads == 0) throw new IllegalArgumentException("cannot tell the attention heads of a " + hidden + "-wide HuBERT");
         boolean stable = cfg.containsKey("do_stable_layer_norm") ? Boolean.TRUE.equals(cfg.get("do_stable_layer_norm"))
                 : layerNormExtractor;

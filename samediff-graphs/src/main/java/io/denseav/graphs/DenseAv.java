@@ -1,0 +1,220 @@
+package io.denseav.graphs;
+
+import io.denseav.modelimport.Checkpoint;
+import io.denseav.modelimport.KeyMap;
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DenseAV (Hamilton et al., CVPR 2024) as SameDiff graphs, loaded from a released checkpoint (Lightning .ckpt or
+ * HF model.safetensors + config.json): image path (DINO + LoRA + image aligner), audio path (HuBERT + audio CLS +
+ * audio aligner), the similarity volume and MISA scores. Graphs are built per input shape and cached.
+ *
+ * <pre>{@code
+ * try (DenseAv model = DenseAv.load(Path.of("denseav_2head.ckpt"))) {
+ *     INDArray v = model.imageFeatures(image);            // [1, 384, 28, 28] (eval mode)
+ *     INDArray a = model.audioFeatures(audio);            // [1, 384, 1, 56]
+ *     INDArray heat = model.heatmap(a, frameMask, v);     // [1, 28, 28]
+ * }
+ * }</pre>
+ */
+public final class DenseAv implements Closeable {
+    public static final String IMAGE = "image";
+    public static final String AUDIO = "audio";
+    public static final String IMAGE_FEATS = "image_feats";
+    public static final String AUDIO_FEATS = "audio_feats";
+
+    private final Checkpoint checkpoint;
+    private final DenseAvConfig config;
+    private final Params dino;
+    private final Params hubert;
+    private final Params heads;
+    private final Map<String, SameDiff> graphs = new HashMap<>();
+    private boolean trainPooling;
+
+    private DenseAv(Checkpoint checkpoint, DenseAvConfig config, Params dino, Params hubert, Params heads) {
+        this.checkpoint = checkpoint;
+        this.config = config;
+        this.dino = dino;
+        this.hubert = hubert;
+        this.heads = heads;
+    }
+
+    /** Loads a DenseAV release; the configuration comes from its hyper-parameters / config.json and keys. */
+    public static DenseAv load(Path path) {
+        Checkpoint ckpt = Checkpoint.open(path);
+        try {
+            KeyMap.Mapped headKeys = KeyMap.DENSEAV_HEADS.apply(ckpt);
+            KeyMap.Mapped dinoKeys = KeyMap.DINO.apply(ckpt);
+            KeyMap.Mapped hubertKeys = KeyMap.HUBERT_HF.apply(ckpt);
+            DenseAvConfig c = DenseAvConfig.detect(dinoKeys, hubertKeys, headKeys, hyperParameters(ckpt));
+            return new DenseAv(ckpt, c, Params.from(dinoKeys), Params.from(hubertKeys), Params.from(headKeys));
+        } catch (IllegalArgumentException e) {
+            ckpt.close();
+            throw new io.denseav.modelimport.CheckpointException(path, "not a loadable DenseAV model: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            ckpt.close();
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> hyperParameters(Checkpoint ckpt) {
+        for (String key : new String[] {"hyper_parameters", "config.json"}) {
+            Object v = ckpt.metadata().get(key);
+            if (v instanceof Map) return (Map<String, Object>) v;
+        }
+        return Map.of();
+    }
+
+    public DenseAvConfig config() {
+        return config;
+    }
+
+    /** Training mode's 2×2 average pooling of the image map (the demo's 14×14 at 224²); off = eval (28×28). */
+    public DenseAv trainPooling(boolean on) {
+        this.trainPooling = on;
+        return this;
+    }
+
+    /** Aligned image features {@code [B, code, h, w]} of normalised images {@code [B, 3, H, W]}. */
+    public INDArray imageFeatures(INDArray images) {
+        int b = (int) images.size(0);
+        int hgt = (int) images.size(2);
+        int wid = (int) images.size(3);
+        SameDiff sd = graphs.computeIfAbsent("image:" + b + ":" + hgt + ":" + wid + ":" + trainPooling,
+                key -> imageGraph(b, hgt, wid));
+        return sd.output(Map.of(IMAGE, images), IMAGE_FEATS).get(IMAGE_FEATS);
+    }
+
+    /** Aligned audio features {@code [B, code, 1, T_a]} of normalised 16 kHz audio {@code [B, L]}. */
+    public INDArray audioFeatures(INDArray audio) {
+        int b = (int) audio.size(0);
+        int samples = (int) audio.size(1);
+        SameDiff sd = graphs.computeIfAbsent("audio:" + b + ":" + samples, key -> audioGraph(b, samples));
+        return sd.output(Map.of(AUDIO, audio), AUDIO_FEATS).get(AUDIO_FEATS);
+    }
+
+    /** T_a for a clip of {@code samples} 16 kHz samples. */
+    public int alignedFrames(int samples) {
+        return DenseAvConfig.alignedFrames(config.audio().frames(samples));
+    }
+
+    private SameDiff imageGraph(int b, int hgt, int wid) {
+        VitConfig vc = config.image();
+        SameDiff sd = Graphs.create();
+        SDVariable image = sd.placeHolder(IMAGE, DataType.FLOAT, b, 3, hgt, wid);
+        SDVariable tokens = VisionTransformer.addTo(sd, image, vc, dino, b, hgt, wid, "");
+        int h = hgt / vc.patch();
+        int w = wid / vc.patch();
+        long d = vc.embedDim();
+        long code = config.codeDim();
+        SDVariable patches = tokens.reshape(b, 1 + h * w, d).get(SDIndex.all(), SDIndex.interval(1, 1 + h * w), SDIndex.all())
+                .reshape((long) b * h * w, d);
+        SDVariable map = ImageAligner.apply(heads, patches, d, code).reshape(b, h, w, code).permute(0, 3, 1, 2);
+        if (trainPooling) { // AvgPool2d(2): odd trailing rows/columns are dropped
+            map = map.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(0, h / 2 * 2), SDIndex.interval(0, w / 2 * 2))
+                    .reshape(b, code, h / 2, 2, w / 2, 2).mean(3, 5);
+        }
+        sd.identity(IMAGE_FEATS, map);
+        dino.verify();
+        return sd;
+    }
+
+    private SameDiff audioGraph(int b, int samples) {
+        HubertConfig hc = config.audio();
+        int frames = hc.frames(samples);
+        if (DenseAvConfig.alignedFrames(frames) < 1) {
+            throw new IllegalArgumentException(samples + " samples give no aligned audio frame (need at least 9 HuBERT frames)");
+        }
+        SameDiff sd = Graphs.create();
+        SDVariable audio = sd.placeHolder(AUDIO, DataType.FLOAT, b, samples);
+        SDVariable hidden = Hubert.addTo(sd, audio, hc, hubert, b, samples, "");
+        SDVariable aligned = AudioAligner.apply(heads, hidden, config, b, frames); // [B, T_a, code]
+        int ta = DenseAvConfig.alignedFrames(frames);
+        sd.identity(AUDIO_FEATS, aligned.permute(0, 2, 1).reshape(b, config.codeDim(), 1, ta));
+        heads.var(sd, "sim_cal.w", 1);
+        hubert.verify();
+        return sd;
+    }
+
+    /** Paired volume {@code [B, K, h, w, T_a]} (mask applied) of clip b with image b. */
+    public INDArray pairedVolume(INDArray audioFeats, INDArray frameMask, INDArray imageFeats) {
+        return runPaired(audioFeats, frameMask, imageFeats, false);
+    }
+
+    /** The eval heatmap {@code [B, h, w]}: max over heads, masked time mean (before any min–max). */
+    public INDArray heatmap(INDArray audioFeats, INDArray frameMask, INDArray imageFeats) {
+        return runPaired(audioFeats, frameMask, imageFeats, true);
+    }
+
+    private INDArray runPaired(INDArray a, INDArray mask, INDArray v, boolean heat) {
+        int b = (int) v.size(0);
+        int h = (int) v.size(2);
+        int w = (int) v.size(3);
+        int t = (int) a.size(3);
+        SameDiff sd = graphs.computeIfAbsent("paired:" + b + ":" + h + ":" + w + ":" + t, key -> {
+            SameDiff g = SameDiff.create();
+            SDVariable p = SimilarityVolume.paired(g.placeHolder(AUDIO_FEATS, DataType.FLOAT, b, config.codeDim(), 1, t),
+                    g.placeHolder(IMAGE_FEATS, DataType.FLOAT, b, config.codeDim(), h, w),
+                    g.placeHolder("mask", DataType.FLOAT, b, t), config.heads(), config.codeDim(), b, h, w, t);
+            g.identity("paired", p);
+            g.identity("heatmap", MisaAggregator.heatmap(p, g.getVariable("mask"), b, t));
+            return g;
+        });
+        String out = heat ? "heatmap" : "paired";
+        return sd.output(Map.of(AUDIO_FEATS, a, IMAGE_FEATS, v, "mask", mask.castTo(DataType.FLOAT)), out).get(out);
+    }
+
+    /**
+     * MISA scores of every clip against every image: {@code [A, V, K]} per head when {@code agg} is null, else
+     * {@code [A, V]} ({@code SUM} is the retrieval score, {@code MAX_ELEMENTWISE} the loss score). Images are
+     * processed in chunks so that the volume stays under about 256 MB.
+     */
+    public INDArray scores(INDArray audioFeats, INDArray frameMask, INDArray imageFeats, MisaAggregator.HeadAgg agg) {
+        int clips = (int) audioFeats.size(0);
+        int t = (int) audioFeats.size(3);
+        int images = (int) imageFeats.size(0);
+        int hw = (int) (imageFeats.size(2) * imageFeats.size(3));
+        long perImage = 4L * config.heads() * clips * t * hw;
+        int chunk = (int) Math.max(1, Math.min(images, (256L << 20) / Math.max(perImage, 1)));
+        INDArray[] parts = new INDArray[(images + chunk - 1) / chunk];
+        for (int i = 0, p = 0; i < images; i += chunk, p++) {
+            int n = Math.min(chunk, images - i);
+            INDArray v = imageFeats.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + n)).dup().reshape(n, config.codeDim(), hw, 1);
+            SameDiff sd = graphs.computeIfAbsent("scores:" + clips + ":" + t + ":" + n + ":" + hw + ":" + agg,
+                    key -> scoreGraph(clips, t, n, hw, agg));
+            parts[p] = sd.output(Map.of(AUDIO_FEATS, audioFeats, IMAGE_FEATS, v, "mask", frameMask.castTo(DataType.FLOAT)),
+                    "scores").get("scores");
+        }
+        INDArray all = parts.length == 1 ? parts[0] : Nd4j.concat(1, parts);
+        return agg == null ? all : all.reshape(clips, images);
+    }
+
+    private SameDiff scoreGraph(int clips, int t, int images, int hw, MisaAggregator.HeadAgg agg) {
+        SameDiff g = SameDiff.create();
+        long code = config.codeDim();
+        SDVariable vol = SimilarityVolume.allPairs(g.placeHolder(AUDIO_FEATS, DataType.FLOAT, clips, code, 1, t),
+                g.placeHolder(IMAGE_FEATS, DataType.FLOAT, images, code, hw, 1), config.heads(), code, clips, t, images, hw);
+        g.identity("scores", MisaAggregator.scores(vol, g.placeHolder("mask", DataType.FLOAT, clips, t), agg, clips, t));
+        return g;
+    }
+
+    /** The graphs built so far (for tests and the op guard). */
+    public Iterable<SameDiff> graphs() {
+        return graphs.values();
+    }
+
+    @Override
+    public void close() {
+        checkpoint.close();
+    }
+}
