@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 /** The {@code denseav} command: a thin layer over the library APIs of the modules. */
 @Command(name = "denseav", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "DenseAV (Hamilton et al., CVPR 2024) on the JVM: audio-visual grounding with DL4J/SameDiff.",
-        subcommands = {InspectCommand.class, ConvertCommand.class, FeaturesCommand.class, RetrieveCommand.class,
+        subcommands = {InspectCommand.class, ConvertCommand.class, FeaturesCommand.class, HeatmapCommand.class, RetrieveCommand.class, VideoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
