@@ -5,6 +5,7 @@
  *   mvn -q dependency:get -Dartifact=com.microsoft.onnxruntime:onnxruntime:1.22.0
  *   java -cp ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/1.22.0/onnxruntime-1.22.0.jar \
  *        test-fixtures/OrtBench.java /tmp/onnx/vit_s8.onnx 1,3,224,224 5
+ * Several inputs: shapes separated by ';' in the session's input order, e.g. "1,3,224,224;1,164200;1,164200".
  */
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -16,7 +17,7 @@ import java.util.Random;
 
 public class OrtBench {
     public static void main(String[] args) throws Exception {
-        long[] shape = Arrays.stream(args[1].split(",")).mapToLong(Long::parseLong).toArray();
+        String[] shapes = args[1].split(";");
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
@@ -24,17 +25,23 @@ public class OrtBench {
         opts.setInterOpNumThreads(1);
         opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         try (OrtSession session = env.createSession(args[0], opts)) {
-            String input = session.getInputNames().iterator().next();
-            int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-            float[] data = new float[n];
+            Map<String, OnnxTensor> inputs = new java.util.LinkedHashMap<>();
             Random r = new Random(0);
-            for (int i = 0; i < n; i++) data[i] = (float) r.nextGaussian();
-            try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape)) {
-                for (int i = 0; i < 2; i++) session.run(Map.of(input, x)).close();
+            int i0 = 0;
+            for (String name : session.getInputNames()) {
+                long[] shape = Arrays.stream(shapes[i0++].split(",")).mapToLong(Long::parseLong).toArray();
+                int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+                float[] data = new float[n];
+                boolean mask = name.toLowerCase().contains("mask");
+                for (int i = 0; i < n; i++) data[i] = mask ? 1f : (float) r.nextGaussian();
+                inputs.put(name, OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape));
+            }
+            {
+                for (int i = 0; i < 2; i++) session.run(inputs).close();
                 long[] t = new long[runs];
                 for (int i = 0; i < runs; i++) {
                     long t0 = System.nanoTime();
-                    session.run(Map.of(input, x)).close();
+                    session.run(inputs).close();
                     t[i] = System.nanoTime() - t0;
                 }
                 Arrays.sort(t);

@@ -66,6 +66,14 @@ public final class DenseAv implements Closeable {
         }
     }
 
+    /** The released 2-head architecture with random weights (benchmarks, memory checks): no file needed. */
+    public static DenseAv random(long seed) {
+        VitConfig image = VitConfig.small(8).withEps(VitConfig.DENSEAV_EPS);
+        HubertConfig audio = HubertConfig.large().withEps(1e-5, HubertConfig.DENSEAV_ENCODER_EPS);
+        DenseAvConfig c = new DenseAvConfig(image, audio, 384, 2, 6, false, true, "max_elementwise");
+        return new DenseAv(null, c, Params.random(seed), Params.random(seed + 1), Params.random(seed + 2));
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> hyperParameters(Checkpoint ckpt) {
         for (String key : new String[] {"hyper_parameters", "config.json"}) {
@@ -215,6 +223,6 @@ public final class DenseAv implements Closeable {
 
     @Override
     public void close() {
-        checkpoint.close();
+        if (checkpoint != null) checkpoint.close();
     }
 }

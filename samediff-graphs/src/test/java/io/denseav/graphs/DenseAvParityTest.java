@@ -35,33 +35,42 @@ class DenseAvParityTest {
             "tiny_1head_nolora/case_eval, tiny_1head_nolora/model.ckpt",
     })
     void matchesTheTorchReference(String caseDir, String weights) {
-        Path c = dir(caseDir);
+        check(dir(caseDir), dir(weights));
+    }
+
+    /** Checks one golden case directory against a model file; returns the worst max|Δ|/max|ref|. */
+    static double check(Path c, Path weights) {
+        String caseDir = c.getParent().getFileName() + "/" + c.getFileName();
         JsonNode meta = Goldens.json(c.resolve("case.json"));
-        try (DenseAv model = DenseAv.load(dir(weights))) {
+        double worst = 0;
+        try (DenseAv model = DenseAv.load(weights)) {
             assertEquals(meta.get("heads").asInt(), model.config().heads());
             model.trainPooling(meta.get("mode").asText().equals("train"));
             INDArray v = model.imageFeatures(Goldens.npy(c.resolve("image.npy")));
             INDArray a = model.audioFeatures(Goldens.npy(c.resolve("audio.npy")));
-            Goldens.assertClose(Goldens.npy(c.resolve("image_feats.npy")), v, caseDir + " image feats");
-            Goldens.assertClose(Goldens.npy(c.resolve("audio_feats.npy")), a, caseDir + " audio feats");
+            worst = Math.max(worst, Goldens.assertClose(Goldens.npy(c.resolve("image_feats.npy")), v, caseDir + " image feats"));
+            worst = Math.max(worst, Goldens.assertClose(Goldens.npy(c.resolve("audio_feats.npy")), a, caseDir + " audio feats"));
             INDArray mask = FrameMask.of(Goldens.npy(c.resolve("audio_mask.npy")), (int) a.size(3));
             assertEquals(Goldens.npy(c.resolve("mask_ta.npy")), mask, "frame mask");
             if (has(c, "paired_volume.npy")) {
                 INDArray ref = Goldens.npy(c.resolve("paired_volume.npy"));
-                Goldens.assertClose(ref, model.pairedVolume(a, mask, v).reshape(ref.shape()), caseDir + " paired volume");
+                worst = Math.max(worst, Goldens.assertClose(ref, model.pairedVolume(a, mask, v).reshape(ref.shape()),
+                        caseDir + " paired volume"));
             }
             if (has(c, "heatmap.npy")) {
                 INDArray heat = model.heatmap(a, mask, v);
                 assertTrue(Transforms.abs(heat).maxNumber().doubleValue() < Double.MAX_VALUE, "finite heatmap");
-                Goldens.assertClose(Goldens.npy(c.resolve("heatmap.npy")), heat, caseDir + " heatmap");
+                worst = Math.max(worst, Goldens.assertClose(Goldens.npy(c.resolve("heatmap.npy")), heat, caseDir + " heatmap"));
             }
-            Goldens.assertClose(Goldens.npy(c.resolve("scores_per_head.npy")), model.scores(a, mask, v, null), caseDir + " per-head");
+            worst = Math.max(worst, Goldens.assertClose(Goldens.npy(c.resolve("scores_per_head.npy")),
+                    model.scores(a, mask, v, null), caseDir + " per-head"));
             for (String agg : List.of("max_elementwise", "sum", "max")) {
                 if (!has(c, "scores_" + agg + ".npy")) continue;
-                Goldens.assertClose(Goldens.npy(c.resolve("scores_" + agg + ".npy")),
-                        model.scores(a, mask, v, MisaAggregator.HeadAgg.parse(agg)), caseDir + " " + agg);
+                worst = Math.max(worst, Goldens.assertClose(Goldens.npy(c.resolve("scores_" + agg + ".npy")),
+                        model.scores(a, mask, v, MisaAggregator.HeadAgg.parse(agg)), caseDir + " " + agg));
             }
         }
+        return worst;
     }
 
     private static boolean has(Path c, String file) {

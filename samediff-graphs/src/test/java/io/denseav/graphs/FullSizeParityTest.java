@@ -10,6 +10,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * committed), then run:
  * <pre>
  * /usr/bin/python3 test-fixtures/make_fullsize_backbones.py /tmp/fullsize
+ * /usr/bin/python3 test-fixtures/make_fullsize_denseav.py /tmp/fullsize_denseav
  * mvn -B test -pl samediff-graphs -am -Dtest=FullSizeParityTest -Dsurefire.failIfNoSpecifiedTests=false -Ddenseav.fullsize=/tmp/fullsize
  * </pre>
  */
@@ -24,6 +25,14 @@ class FullSizeParityTest {
     void vitS8At224() {
         double worst = VitParityTest.check(dir("vit_s8"), null);
         System.out.printf("full-size ViT-S/8 224²: worst max|Δ|/max|ref| = %.3g%n", worst);
+    }
+
+    @Test
+    void denseav2Head() {
+        Path dir = Path.of(System.getProperty("denseav.fullsize.denseav",
+                Path.of(System.getProperty("denseav.fullsize")).resolveSibling("fullsize_denseav").toString()));
+        double worst = DenseAvParityTest.check(dir.resolve("denseav_2head/case_eval"), dir.resolve("denseav_2head/model.ckpt"));
+        System.out.printf("full-size DenseAV-2head 224² + 164,200 samples: worst max|Δ|/max|ref| = %.3g%n", worst);
     }
 
     @Test

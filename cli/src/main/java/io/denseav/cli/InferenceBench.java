@@ -1,0 +1,69 @@
+package io.denseav.cli;
+
+import io.denseav.graphs.DenseAv;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code denseav bench inference}: the whole DenseAV-2head pipeline on one 224² image and one 10.2625 s clip
+ * (backbones, aligners, paired volume, heatmap, per-head scores), median ms over runs after two warm-ups.
+ */
+@Command(name = "inference", description = "Time full DenseAV-2head on one 224² image and a 10.2625 s clip.")
+final class InferenceBench implements Callable<Integer> {
+    @Option(names = "--model", description = "A DenseAV checkpoint (default: the released architecture, random weights).")
+    Path model;
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs (median reported; default ${DEFAULT-VALUE}).")
+    int runs;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (DenseAv m = model == null ? DenseAv.random(0) : DenseAv.load(ModelPaths.resolve(model))) {
+            INDArray image = Nd4j.randn(DataType.FLOAT, 1, 3, 224, 224);
+            INDArray audio = Nd4j.randn(DataType.FLOAT, 1, BackboneBench.DENSEAV_SAMPLES);
+            int ta = m.alignedFrames(BackboneBench.DENSEAV_SAMPLES);
+            INDArray mask = Nd4j.ones(DataType.FLOAT, 1, ta);
+            long[] stage = new long[3];
+            Runnable pipeline = () -> {
+                long t0 = System.nanoTime();
+                INDArray v = m.imageFeatures(image);
+                long t1 = System.nanoTime();
+                INDArray a = m.audioFeatures(audio);
+                long t2 = System.nanoTime();
+                m.heatmap(a, mask, v);
+                m.scores(a, mask, v, null);
+                long t3 = System.nanoTime();
+                stage[0] += t1 - t0;
+                stage[1] += t2 - t1;
+                stage[2] += t3 - t2;
+            };
+            pipeline.run();
+            pipeline.run();
+            long[] t = new long[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                pipeline.run();
+                t[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(t);
+            out.printf("DenseAV-2head, 224² image + 10.2625 s clip: median %.0f ms, min %.0f ms (%d runs)%n",
+                    t[runs / 2] / 1e6, t[0] / 1e6, runs);
+            int total = runs + 2;
+            out.printf("  mean per stage: image %.0f ms, audio %.0f ms, volume + heatmap + scores %.0f ms%n",
+                    stage[0] / 1e6 / total, stage[1] / 1e6 / total, stage[2] / 1e6 / total);
+            out.printf("peak RSS %.2f GB (fp32 weights %.2f GB)%n", BackboneBench.peakRssGb(), 1.365);
+        }
+        return 0;
+    }
+}
