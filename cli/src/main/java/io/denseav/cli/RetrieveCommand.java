@@ -4,6 +4,7 @@ import io.denseav.data.AudioPreprocessor;
 import io.denseav.data.FrameMask;
 import io.denseav.data.ImagePreprocessor;
 import io.denseav.data.PreprocessedAudio;
+import io.denseav.evaluation.FeatureCache;
 import io.denseav.graphs.DenseAv;
 import io.denseav.graphs.MisaAggregator;
 import io.denseav.modelimport.Npy;
@@ -46,6 +47,8 @@ final class RetrieveCommand implements Callable<Integer> {
     int top;
     @Option(names = "--force", description = "Overwrite an existing output.")
     boolean force;
+    @Option(names = "--no-cache", description = "Do not read or write the feature cache ($DENSEAV_CACHE or ~/.cache/denseav).")
+    boolean noCache;
     @Spec
     CommandSpec spec;
 
@@ -54,12 +57,15 @@ final class RetrieveCommand implements Callable<Integer> {
         FeaturesCommand.checkOutput(out, force);
         List<Path> imageFiles = list(images, IMAGE_EXT);
         List<Path> audioFiles = list(audio, AUDIO_EXT);
-        try (DenseAv m = DenseAv.load(ModelPaths.resolve(model))) {
+        Path weights = ModelPaths.resolve(model);
+        FeatureCache cache = noCache ? null : FeatureCache.standard();
+        try (DenseAv m = DenseAv.load(weights)) {
             ConsoleProgress progress = new ConsoleProgress(System.err);
             progress.start("image features", imageFiles.size());
             List<INDArray> v = new ArrayList<>();
             for (Path f : imageFiles) {
-                v.add(m.imageFeatures(ImagePreprocessor.evaluation().apply(f)));
+                java.util.function.Supplier<INDArray> image = () -> m.imageFeatures(ImagePreprocessor.evaluation().apply(f));
+                v.add(cache == null ? image.get() : cache.get(weights, f, "image-eval-224", image));
                 progress.step(1);
             }
             progress.done();
@@ -67,9 +73,14 @@ final class RetrieveCommand implements Callable<Integer> {
             List<INDArray> a = new ArrayList<>();
             List<INDArray> masks = new ArrayList<>();
             for (Path f : audioFiles) {
-                PreprocessedAudio p = AudioPreprocessor.denseav().apply(f);
-                a.add(m.audioFeatures(p.audio()));
-                masks.add(FrameMask.of(p.mask(), m.alignedFrames((int) p.length())));
+                PreprocessedAudio[] clip = new PreprocessedAudio[1];
+                java.util.function.Supplier<PreprocessedAudio> load = () -> clip[0] != null ? clip[0]
+                        : (clip[0] = AudioPreprocessor.denseav().apply(f));
+                java.util.function.Supplier<INDArray> feats = () -> m.audioFeatures(load.get().audio());
+                java.util.function.Supplier<INDArray> frameMask = () ->
+                        FrameMask.of(load.get().mask(), m.alignedFrames((int) load.get().length()));
+                a.add(cache == null ? feats.get() : cache.get(weights, f, "audio-164200", feats));
+                masks.add(cache == null ? frameMask.get() : cache.get(weights, f, "audio-164200-mask", frameMask));
                 progress.step(1);
             }
             progress.done();

@@ -63,9 +63,13 @@ class DenseAvCommandsTest {
         Files.writeString(list, AUDIO + "\n" + Fixtures.path("preprocess/audio/flac_s16_44100_stereo.flac") + "\n");
         Path out = tmp.resolve("s.npy");
         CliTest.Result r = CliTest.run("retrieve", "--model", MODEL.toString(), "--images", images.toString(), "--audio",
-                list.toString(), "--out", out.toString(), "--top", "2");
+                list.toString(), "--out", out.toString(), "--top", "2", "--no-cache");
         assertEquals(0, r.code(), r.err());
         assertArrayEquals(new long[] {2, 2}, FeaturesCommandTest.npy(out).shape());
+        // the feature cache gives the same scores on a second run
+        io.denseav.evaluation.FeatureCache cache = new io.denseav.evaluation.FeatureCache(tmp.resolve("cache"));
+        INDArray computed = cache.get(MODEL, IMAGE, "t", () -> org.nd4j.linalg.factory.Nd4j.createFromArray(1f, 2f));
+        assertEquals(computed, cache.get(MODEL, IMAGE, "t", () -> { throw new AssertionError("not cached"); }));
         assertTrue(r.out().contains("s16_44100_stereo.wav:  1. "), r.out());
         assertTrue(MisaAggregator.HeadAgg.parse("sum") == MisaAggregator.HeadAgg.SUM);
     }
