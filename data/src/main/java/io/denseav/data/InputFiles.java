@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The checks every reader makes before decoding, so that a bad path gets the same one-line error everywhere. */
-final class InputFiles {
+public final class InputFiles {
     private InputFiles() {
     }
 
     /** Fails with a {@link DataException} unless {@code file} is an existing, readable, non-empty regular file. */
-    static void requireReadable(Path file) {
+    public static void requireReadable(Path file) {
         if (file == null) throw new IllegalArgumentException("file is null");
         if (Files.isDirectory(file)) throw new DataException(file, "is a directory, not a file");
         if (!Files.exists(file)) throw new DataException(file, "no such file");
@@ -24,7 +24,7 @@ final class InputFiles {
     }
 
     /** The message of a library exception, falling back to its class name. */
-    static String message(Throwable e) {
+    public static String message(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -131,19 +131,10 @@ public record VideoFrames(List<RgbImage> frames, double fps) {
     }
 
     private static void requireReadable(Path file) {
-        if (file == null) throw new IllegalArgumentException("file is null");
-        if (Files.isDirectory(file)) throw new DataException(file, "is a directory, not a file");
-        if (!Files.exists(file)) throw new DataException(file, "no such file");
-        if (!Files.isRegularFile(file)) throw new DataException(file, "not a regular file");
-        if (!Files.isReadable(file)) throw new DataException(file, "cannot read file (permission denied)");
-        try {
-            if (Files.size(file) == 0) throw new DataException(file, "empty file");
-        } catch (IOException e) {
-            throw new DataException(file, "cannot read file: " + e.getMessage(), e);
-        }
+        io.denseav.data.InputFiles.requireReadable(file);
     }
 
     private static String message(Exception e) {
-        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        return io.denseav.data.InputFiles.message(e);
     }
 }
