@@ -1,0 +1,128 @@
+package io.denseav.data.augment;
+
+import io.denseav.data.PilBilinear;
+import io.denseav.data.RgbImage;
+import java.util.SplittableRandom;
+
+/**
+ * DenseAV's training image augmentation (denseav-reference.md §5.4), torchvision semantics on 8-bit pixels:
+ * RandomResizedCrop(224, scale (0.08, 1), ratio (3/4, 4/3)), RandomHorizontalFlip, ColorJitter(0.2, 0.2, 0.2, 0.2)
+ * with the four adjustments in random order, RandomGrayscale(p = 0.1). Deterministic for a given random source.
+ */
+public final class ImageAugment {
+    private final int size;
+    private final double jitter;
+    private final double grayscale;
+
+    private ImageAugment(int size, double jitter, double grayscale) {
+        this.size = size;
+        this.jitter = jitter;
+        this.grayscale = grayscale;
+    }
+
+    /** The reference's settings: 224, jitter 0.2, grayscale 0.1. */
+    public static ImageAugment denseav() {
+        return new ImageAugment(224, 0.2, 0.1);
+    }
+
+    public RgbImage apply(RgbImage img, SplittableRandom rnd) {
+        RgbImage x = randomResizedCrop(img, rnd);
+        if (rnd.nextDouble() < 0.5) x = flip(x);
+        x = colorJitter(x, rnd);
+        if (rnd.nextDouble() < grayscale) x = gray(x);
+        return x;
+    }
+
+    /** torchvision RandomResizedCrop.get_params: 10 tries of area/ratio sampling, else a centre crop. */
+    RgbImage randomResizedCrop(RgbImage img, SplittableRandom rnd) {
+        int w = img.width();
+        int h = img.height();
+        double area = (double) w * h;
+        for (int i = 0; i < 10; i++) {
+            double target = area * (0.08 + rnd.nextDouble() * 0.92);
+            double logRatio = Math.log(3.0 / 4) + rnd.nextDouble() * (Math.log(4.0 / 3) - Math.log(3.0 / 4));
+            double ratio = Math.exp(logRatio);
+            int cw = (int) Math.round(Math.sqrt(target * ratio));
+            int ch = (int) Math.round(Math.sqrt(target / ratio));
+            if (cw > 0 && ch > 0 && cw <= w && ch <= h) {
+                int top = rnd.nextInt(h - ch + 1);
+                int left = rnd.nextInt(w - cw + 1);
+                return PilBilinear.resize(img.crop(top, left, ch, cw), size, size);
+            }
+        }
+        double inRatio = (double) w / h; // fallback: centre crop clamped to the ratio range
+        int cw = w;
+        int ch = h;
+        if (inRatio < 3.0 / 4) ch = (int) Math.round(w / (3.0 / 4));
+        else if (inRatio > 4.0 / 3) cw = (int) Math.round(h * (4.0 / 3));
+        return PilBilinear.resize(img.crop((h - ch) / 2, (w - cw) / 2, ch, cw), size, size);
+    }
+
+    static RgbImage flip(RgbImage img) {
+        int w = img.width();
+        byte[] out = new byte[img.rgb().length];
+        for (int y = 0; y < img.height(); y++) {
+            for (int x = 0; x < w; x++) {
+                System.arraycopy(img.rgb(), (y * w + x) * 3, out, (y * w + (w - 1 - x)) * 3, 3);
+            }
+        }
+        return new RgbImage(w, img.height(), out);
+    }
+
+    /** ColorJitter: brightness, contrast, saturation factors in [1 − j, 1 + j], hue in [−j, j], random order. */
+    RgbImage colorJitter(RgbImage img, SplittableRandom rnd) {
+        int[] order = {0, 1, 2, 3};
+        for (int i = 3; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        double b = 1 - jitter + rnd.nextDouble() * 2 * jitter;
+        double c = 1 - jitter + rnd.nextDouble() * 2 * jitter;
+        double s = 1 - jitter + rnd.nextDouble() * 2 * jitter;
+        double hue = -jitter + rnd.nextDouble() * 2 * jitter;
+        RgbImage x = img;
+        for (int op : order) {
+            switch (op) {
+                case 0: x = blend(x, null, b); break; // with black
+                case 1: x = blend(x, meanGray(x), c); break; // with the mean gray
+                case 2: x = blend(x, gray(x), s); break; // with the grayscale image
+                default: x = ColorOps.shiftHue(x, hue); break;
+            }
+        }
+        return x;
+    }
+
+    /** PIL ImageEnhance: out = other + factor·(img − other), clipped; other = null means black. */
+    static RgbImage blend(RgbImage img, RgbImage other, double factor) {
+        byte[] out = new byte[img.rgb().length];
+        for (int i = 0; i < out.length; i++) {
+            double o = other == null ? 0 : other.rgb()[i] & 0xFF;
+            double v = o + factor * ((img.rgb()[i] & 0xFF) - o);
+            out[i] = (byte) Math.max(0, Math.min(255, Math.round(v)));
+        }
+        return new RgbImage(img.width(), img.height(), out);
+    }
+
+    /** ITU-R 601-2 luma, as PIL's convert("L"), replicated to three channels. */
+    static RgbImage gray(RgbImage img) {
+        byte[] out = new byte[img.rgb().length];
+        for (int i = 0; i < out.length; i += 3) {
+            int l = (int) Math.round(((img.rgb()[i] & 0xFF) * 299 + (img.rgb()[i + 1] & 0xFF) * 587
+                    + (img.rgb()[i + 2] & 0xFF) * 114) / 1000.0);
+            out[i] = out[i + 1] = out[i + 2] = (byte) l;
+        }
+        return new RgbImage(img.width(), img.height(), out);
+    }
+
+    private static RgbImage meanGray(RgbImage img) {
+        RgbImage g = gray(img);
+        long sum = 0;
+        for (int i = 0; i < g.rgb().length; i += 3) sum += g.rgb()[i] & 0xFF;
+        byte mean = (byte) Math.round(sum / (g.rgb().length / 3.0));
+        byte[] out = new byte[g.rgb().length];
+        java.util.Arrays.fill(out, mean);
+        return new RgbImage(img.width(), img.height(), out);
+    }
+}
