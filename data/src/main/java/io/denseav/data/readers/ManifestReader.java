@@ -1,0 +1,54 @@
+package io.denseav.data.readers;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A plain CSV manifest with a header naming columns {@code image}, {@code audio} and optionally {@code label}
+ * (the source label, 0 = speech, 1 = sound; {@code defaultSource} where the column is absent or blank). Paths
+ * are relative to the CSV's folder (absolute paths are kept).
+ */
+public final class ManifestReader extends ItemReader<ManifestReader.Row> {
+    record Row(Path image, Path audio, int source, String id) {
+    }
+
+    public ManifestReader(Path csvFile, int defaultSource, ReaderOptions options) {
+        super(options);
+        Csv csv = Csv.read(csvFile, null);
+        if (!csv.has("image") || !csv.has("audio")) {
+            throw new io.denseav.data.DataException(csvFile, "header must name 'image' and 'audio' columns");
+        }
+        Path base = csvFile.toAbsolutePath().getParent();
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < csv.size(); r++) {
+            String where = csv.where(r);
+            String image = csv.get(r, "image"), audio = csv.get(r, "audio"), label = csv.get(r, "label");
+            if (missing(image, "image", csvFile, where) || missing(audio, "audio", csvFile, where)) continue;
+            int source = defaultSource;
+            if (label != null) {
+                try {
+                    source = Integer.parseInt(label);
+                } catch (NumberFormatException e) {
+                    source = -1;
+                }
+                if (source != Sample.SPEECH && source != Sample.SOUND) {
+                    options.reject(SkipLog.BAD_VALUE, csvFile, "label '" + label + "' is not 0 or 1 (" + where + ")");
+                    continue;
+                }
+            }
+            Path im = existing(base, image, where);
+            if (im == null) continue;
+            Path au = existing(base, audio, where);
+            if (au != null) rows.add(new Row(im, au, source, csv.file().getFileName() + "#" + (r + 1)));
+        }
+        setRows(rows);
+    }
+
+    @Override
+    Sample load(int index, Row row) {
+        INDArray[] a = audio(row.audio());
+        return new Sample(image(row.image()), a[0], a[1], row.source(), null, null, row.id());
+    }
+}
