@@ -7,6 +7,7 @@ import io.denseav.data.PreprocessedAudio;
 import io.denseav.data.RgbImage;
 import io.denseav.data.augment.AudioAugment;
 import io.denseav.data.augment.ImageAugment;
+import io.denseav.data.readers.Prefetcher;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DataBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Measurement time (default ${DEFAULT-VALUE}).")
     double seconds;
+    @Option(names = "--threads", defaultValue = "2", description = "Loader threads, through the Prefetcher (default ${DEFAULT-VALUE}).")
+    int threads;
     @Spec
     CommandSpec spec;
 
@@ -43,9 +46,9 @@ final class DataBench implements Callable<Integer> {
             Path wav = dir.resolve("clip.wav");
             writeJpeg(jpg);
             writeWav(wav, 10 * 44100, 44100);
-            SplittableRandom rnd = new SplittableRandom(0);
             float[] negative = AudioPreprocessor.padded(AudioPreprocessor.DENSEAV_SAMPLES).normalized(false).apply(wav).audio().toFloatVector();
-            Runnable sample = () -> {
+            java.util.function.IntFunction<Boolean> load = index -> {
+                SplittableRandom rnd = new SplittableRandom(index);
                 RgbImage img = ImageAugment.denseav().apply(ImageFiles.read(jpg), rnd);
                 ImagePreprocessor.toTensor(img);
                 PreprocessedAudio clip = AudioPreprocessor.padded(AudioPreprocessor.DENSEAV_SAMPLES).normalized(false).apply(wav);
@@ -53,19 +56,24 @@ final class DataBench implements Callable<Integer> {
                 float[] mask = clip.mask().toFloatVector();
                 AudioAugment.Spliced s = AudioAugment.spliceNegative(audio, negative, rnd);
                 AudioAugment.randomWindow(s.audio(), mask, rnd);
-                AudioAugment.keep(mask);
+                return AudioAugment.keep(mask);
             };
-            for (int i = 0; i < 3; i++) sample.run();
-            long start = System.nanoTime();
-            int n = 0;
-            while (System.nanoTime() - start < seconds * 1e9) {
-                sample.run();
-                n++;
-            }
-            double secs = (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < 3; i++) load.apply(-1 - i);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("decode + augment, 640x480 JPEG + 10 s 44.1 kHz stereo WAV: %.1f samples/s on one thread "
-                    + "(%d samples in %.1f s; %.1f ms each)%n", n / secs, n, secs, 1000 * secs / n);
+            for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
+                long start = System.nanoTime();
+                int n = 0;
+                try (Prefetcher<Boolean> p = new Prefetcher<>(java.util.stream.IntStream.range(0, 1_000_000).boxed().toList(),
+                        load, t, 2 * t)) {
+                    while (System.nanoTime() - start < seconds * 1e9 && p.hasNext()) {
+                        p.next();
+                        n++;
+                    }
+                }
+                double secs = (System.nanoTime() - start) / 1e9;
+                out.printf("decode + augment, 640x480 JPEG + 10 s 44.1 kHz stereo WAV: %.1f samples/s with %d thread%s "
+                        + "(%d samples in %.1f s)%n", n / secs, t, t == 1 ? "" : "s", n, secs);
+            }
         } finally {
             try (var s = Files.list(dir)) {
                 for (Path p : s.toList()) Files.deleteIfExists(p);
