@@ -86,7 +86,7 @@ public final class ImageAugment {
         for (int op : order) {
             switch (op) {
                 case 0: x = blend(x, null, b); break; // with black
-                case 1: x = blend(x, meanGray(x), c); break; // with the mean gray
+                case 1: x = contrast(x, c); break; // with the mean gray
                 case 2: x = blend(x, gray(x), s); break; // with the grayscale image
                 default: x = ColorOps.shiftHue(x, hue); break;
             }
@@ -94,33 +94,42 @@ public final class ImageAugment {
         return x;
     }
 
-    /** PIL ImageEnhance: out = other + factor·(img − other), clipped; other = null means black. */
+    /**
+     * PIL ImageEnhance (Image.blend(degenerate, img, factor)): other + factor·(img − other) in float32, truncated
+     * and clipped as ImagingBlend does; other = null means black.
+     */
     static RgbImage blend(RgbImage img, RgbImage other, double factor) {
+        float alpha = (float) factor;
         byte[] out = new byte[img.rgb().length];
         for (int i = 0; i < out.length; i++) {
-            double o = other == null ? 0 : other.rgb()[i] & 0xFF;
-            double v = o + factor * ((img.rgb()[i] & 0xFF) - o);
-            out[i] = (byte) Math.max(0, Math.min(255, Math.round(v)));
+            int o = other == null ? 0 : other.rgb()[i] & 0xFF;
+            float v = o + alpha * ((img.rgb()[i] & 0xFF) - o);
+            out[i] = (byte) (v <= 0f ? 0 : v >= 255f ? 255 : (int) v);
         }
         return new RgbImage(img.width(), img.height(), out);
     }
 
-    /** ITU-R 601-2 luma, as PIL's convert("L"), replicated to three channels. */
+    /** PIL's convert("L"): (R·19595 + G·38470 + B·7471 + 0x8000) >> 16, replicated to three channels. */
     static RgbImage gray(RgbImage img) {
         byte[] out = new byte[img.rgb().length];
         for (int i = 0; i < out.length; i += 3) {
-            int l = (int) Math.round(((img.rgb()[i] & 0xFF) * 299 + (img.rgb()[i + 1] & 0xFF) * 587
-                    + (img.rgb()[i + 2] & 0xFF) * 114) / 1000.0);
+            int l = ((img.rgb()[i] & 0xFF) * 19595 + (img.rgb()[i + 1] & 0xFF) * 38470 + (img.rgb()[i + 2] & 0xFF) * 7471
+                    + 0x8000) >> 16;
             out[i] = out[i + 1] = out[i + 2] = (byte) l;
         }
         return new RgbImage(img.width(), img.height(), out);
+    }
+
+    /** PIL ImageEnhance.Contrast: blend with the image's mean gray level. */
+    static RgbImage contrast(RgbImage img, double factor) {
+        return blend(img, meanGray(img), factor);
     }
 
     private static RgbImage meanGray(RgbImage img) {
         RgbImage g = gray(img);
         long sum = 0;
         for (int i = 0; i < g.rgb().length; i += 3) sum += g.rgb()[i] & 0xFF;
-        byte mean = (byte) Math.round(sum / (g.rgb().length / 3.0));
+        byte mean = (byte) (int) (sum / (g.rgb().length / 3.0) + 0.5); // int(ImageStat mean + 0.5)
         byte[] out = new byte[g.rgb().length];
         java.util.Arrays.fill(out, mean);
         return new RgbImage(img.width(), img.height(), out);
