@@ -37,20 +37,10 @@ import torch  # noqa: E402
 from denseav_fixtures import backbones as bb  # noqa: E402
 from denseav_fixtures.ops_goldens import dump_json  # noqa: E402
 from denseav_fixtures.writers import torch_save_zip, write_safetensors, write_text  # noqa: E402
+from denseav_fixtures.clock import Clock  # noqa: E402
 
 VIT = dict(embed_dim=384, depth=12, heads=6, mlp_dim=1536, patch=8, pos_grid=28, eps=1e-6)
 SAMPLES = 164_200
-
-
-class Clock:
-    def __init__(self):
-        self.t0 = time.time()
-
-    def __call__(self, what):
-        t = time.time()
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"  {t - self.t0:7.1f}s  {what}   (peak RSS {rss:,.0f} MB)", flush=True)
-        self.t0 = t
 
 
 def save_all(d, tensors):

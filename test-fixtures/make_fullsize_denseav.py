@@ -33,20 +33,10 @@ import torch  # noqa: E402
 from denseav_fixtures import denseav_goldens as G  # noqa: E402
 from denseav_fixtures import denseav_ref as ref  # noqa: E402
 from denseav_fixtures.shapes import numel  # noqa: E402
+from denseav_fixtures.clock import Clock  # noqa: E402
 
 SEED = 800          # weights; bench_torch_denseav.py and export_onnx_denseav.py regenerate the same ones
 SAMPLES, VALID, SIZE = 164_200, 120_000, 224
-
-
-class Clock:
-    def __init__(self):
-        self.t0 = time.time()
-
-    def __call__(self, what):
-        t = time.time()
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"  {t - self.t0:7.1f}s  {what}   (peak RSS {rss:,.0f} MB)", flush=True)
-        self.t0 = t
 
 
 def full_model_state():
