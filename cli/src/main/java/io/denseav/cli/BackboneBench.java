@@ -67,7 +67,15 @@ final class BackboneBench implements Callable<Integer> {
     }
 
     private void time(PrintWriter out, String what, double flops, Runnable op) {
-        op.run(); // warm-up: JIT and the array cache
+        long[] t = sortedNanos(runs, op);
+        double median = t[runs / 2] / 1e6;
+        out.printf("%-28s %10.0f %10.0f %10.1f %8d%n", what, median, t[0] / 1e6, flops / (median * 1e6), runs);
+        out.flush();
+    }
+
+    /** Two warm-up runs (JIT and SameDiff's array cache), then {@code runs} timed runs, sorted (ns). */
+    static long[] sortedNanos(int runs, Runnable op) {
+        op.run();
         op.run();
         long[] t = new long[runs];
         for (int i = 0; i < runs; i++) {
@@ -76,9 +84,7 @@ final class BackboneBench implements Callable<Integer> {
             t[i] = System.nanoTime() - t0;
         }
         Arrays.sort(t);
-        double median = t[runs / 2] / 1e6;
-        out.printf("%-28s %10.0f %10.0f %10.1f %8d%n", what, median, t[0] / 1e6, flops / (median * 1e6), runs);
-        out.flush();
+        return t;
     }
 
     /** Multiply-adds ×2 of the linear layers and the two attention matmuls. */

@@ -38,12 +38,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(out) && !force) throw new BadInputException(out + ": already exists (use --force to overwrite)");
-        if (Files.isDirectory(out)) throw new BadInputException(out + ": is a directory");
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            throw new BadInputException(out + ": its directory does not exist or is not writable");
-        }
+        ModelPaths.checkOutput(out, force);
         if (Files.exists(out) && Files.exists(in) && Files.isSameFile(in, out)) {
             throw new BadInputException(out + ": is the input file");
         }

@@ -54,14 +54,6 @@ final class FeaturesCommand implements Runnable {
         }
     }
 
-    /** Output checks shared by both: never overwrite silently, directory must exist. */
-    static void checkOutput(Path out, boolean force) {
-        if (Files.isDirectory(out)) throw new BadInputException(out + ": is a directory");
-        if (Files.exists(out) && !force) throw new BadInputException(out + ": already exists (use --force to overwrite)");
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) throw new BadInputException(out + ": its directory does not exist");
-    }
-
     @Command(name = "image", description = "DINO patch tokens [1, C, H/p, W/p] (and optionally the CLS token [1, C]).")
     static final class Image implements Callable<Integer> {
         @Option(names = "--weights", required = true, paramLabel = "W", description = "DINO .pth, or a DenseAV checkpoint.")
@@ -85,8 +77,8 @@ final class FeaturesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            checkOutput(out, force);
-            if (clsOut != null) checkOutput(clsOut, force);
+            ModelPaths.checkOutput(out, force);
+            if (clsOut != null) ModelPaths.checkOutput(clsOut, force);
             try (Checkpoint ckpt = Checkpoint.open(weights)) {
                 KeyMap.Mapped m = KeyMap.DINO.apply(ckpt);
                 VitConfig c = config(m);
@@ -131,7 +123,7 @@ final class FeaturesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            checkOutput(out, force);
+            ModelPaths.checkOutput(out, force);
             try (Checkpoint ckpt = Checkpoint.open(weights)) {
                 KeyMap.Mapped m = Backbones.hubertKeys(ckpt);
                 HubertConfig c = config(m);

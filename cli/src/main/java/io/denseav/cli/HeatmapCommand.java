@@ -48,9 +48,9 @@ final class HeatmapCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path headsOut = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.png$", "") + ".heads.png");
-        FeaturesCommand.checkOutput(out, force);
-        if (npy != null) FeaturesCommand.checkOutput(npy, force);
-        if (heads) FeaturesCommand.checkOutput(headsOut, force);
+        ModelPaths.checkOutput(out, force);
+        if (npy != null) ModelPaths.checkOutput(npy, force);
+        if (heads) ModelPaths.checkOutput(headsOut, force);
         try (DenseAv m = DenseAv.load(ModelPaths.resolve(model))) {
             m.trainPooling(trainPool);
             ImagePreprocessor prep = ImagePreprocessor.demo(m.config().image().patch());

@@ -3,7 +3,6 @@ package io.denseav.cli;
 import io.denseav.graphs.DenseAv;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -48,15 +47,7 @@ final class InferenceBench implements Callable<Integer> {
                 stage[1] += t2 - t1;
                 stage[2] += t3 - t2;
             };
-            pipeline.run();
-            pipeline.run();
-            long[] t = new long[runs];
-            for (int i = 0; i < runs; i++) {
-                long t0 = System.nanoTime();
-                pipeline.run();
-                t[i] = System.nanoTime() - t0;
-            }
-            Arrays.sort(t);
+            long[] t = BackboneBench.sortedNanos(runs, pipeline);
             out.printf("DenseAV-2head, 224² image + 10.2625 s clip: median %.0f ms, min %.0f ms (%d runs)%n",
                     t[runs / 2] / 1e6, t[0] / 1e6, runs);
             int total = runs + 2;

@@ -54,7 +54,7 @@ final class RetrieveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FeaturesCommand.checkOutput(out, force);
+        ModelPaths.checkOutput(out, force);
         List<Path> imageFiles = list(images, IMAGE_EXT);
         List<Path> audioFiles = list(audio, AUDIO_EXT);
         Path weights = ModelPaths.resolve(model);

@@ -48,8 +48,8 @@ final class VideoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path headsOut = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.mp4$", "") + ".heads.mp4");
-        FeaturesCommand.checkOutput(out, force);
-        if (heads) FeaturesCommand.checkOutput(headsOut, force);
+        ModelPaths.checkOutput(out, force);
+        if (heads) ModelPaths.checkOutput(headsOut, force);
         try (DenseAv m = DenseAv.load(ModelPaths.resolve(model))) {
             if (heads && m.config().heads() != 2) throw new BadInputException(model + ": --heads needs a 2-head model");
             VideoFrames frames = VideoFrames.read(video, seconds);

@@ -153,9 +153,9 @@ public record ModelFamily(String id, String description, Map<String, Object> det
         return new ModelFamily("denseav", desc, d);
     }
 
-    /** Lightning's {@code hyper_parameters}, or an HF {@code config.json} (flat or under "config"). */
+    /** Lightning's {@code hyper_parameters}, or an HF {@code config.json}; empty if neither is stored. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> hyperParameters(Map<String, Object> metadata) {
+    public static Map<String, Object> hyperParameters(Map<String, Object> metadata) {
         for (String key : List.of("hyper_parameters", "config.json")) {
             Object v = metadata.get(key);
             if (v instanceof Map) return (Map<String, Object>) v;

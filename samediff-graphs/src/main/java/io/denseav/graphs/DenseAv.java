@@ -55,7 +55,7 @@ public final class DenseAv implements Closeable {
             KeyMap.Mapped headKeys = KeyMap.DENSEAV_HEADS.apply(ckpt);
             KeyMap.Mapped dinoKeys = KeyMap.DINO.apply(ckpt);
             KeyMap.Mapped hubertKeys = KeyMap.HUBERT_HF.apply(ckpt);
-            DenseAvConfig c = DenseAvConfig.detect(dinoKeys, hubertKeys, headKeys, hyperParameters(ckpt));
+            DenseAvConfig c = DenseAvConfig.detect(dinoKeys, hubertKeys, headKeys, io.denseav.modelimport.ModelFamily.hyperParameters(ckpt.metadata()));
             return new DenseAv(ckpt, c, Params.from(dinoKeys), Params.from(hubertKeys), Params.from(headKeys));
         } catch (IllegalArgumentException e) {
             ckpt.close();
@@ -72,15 +72,6 @@ public final class DenseAv implements Closeable {
         HubertConfig audio = HubertConfig.large().withEps(1e-5, HubertConfig.DENSEAV_ENCODER_EPS);
         DenseAvConfig c = new DenseAvConfig(image, audio, 384, 2, 6, false, true, "max_elementwise");
         return new DenseAv(null, c, Params.random(seed), Params.random(seed + 1), Params.random(seed + 2));
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> hyperParameters(Checkpoint ckpt) {
-        for (String key : new String[] {"hyper_parameters", "config.json"}) {
-            Object v = ckpt.metadata().get(key);
-            if (v instanceof Map) return (Map<String, Object>) v;
-        }
-        return Map.of();
     }
 
     public DenseAvConfig config() {

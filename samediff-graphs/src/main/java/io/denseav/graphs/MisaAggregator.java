@@ -1,6 +1,8 @@
 package io.denseav.graphs;
 
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * MISA pooling of the similarity volume (denseav-reference.md §3.3, ImageThenAudioAggregator("max", "avg")):
@@ -32,9 +34,7 @@ public final class MisaAggregator {
         SDVariable v = agg == HeadAgg.MAX_ELEMENTWISE ? volume.max(true, 0) : volume; // [K', A, T, V, hw]
         SDVariable spatialMax = v.max(4); // [K', A, T, V]
         SDVariable m = mask.reshape(1, clips, t, 1);
-        SDVariable mass = mask.sum(true, 1).reshape(1, clips, 1);
-        SDVariable pooled = spatialMax.mul(m).sum(2).div(v.getSameDiff().math().max(mass, v.getSameDiff().constant(
-                org.nd4j.linalg.factory.Nd4j.scalar(mask.dataType(), MIN_MASS)))); // [K', A, V]
+        SDVariable pooled = spatialMax.mul(m).sum(2).div(mass(mask).reshape(1, clips, 1)); // [K', A, V]
         SDVariable perHead = pooled.permute(1, 2, 0); // [A, V, K']
         if (agg == null) return perHead;
         switch (agg) {
@@ -51,8 +51,12 @@ public final class MisaAggregator {
     public static SDVariable heatmap(SDVariable paired, SDVariable mask, int batch, int t) {
         SDVariable headMax = paired.max(1); // [B, h, w, T]
         SDVariable m = mask.reshape(batch, 1, 1, t);
-        SDVariable mass = mask.sum(true, 1).reshape(batch, 1, 1);
-        return headMax.mul(m).sum(3).div(paired.getSameDiff().math().max(mass,
-                paired.getSameDiff().constant(org.nd4j.linalg.factory.Nd4j.scalar(mask.dataType(), MIN_MASS))));
+        return headMax.mul(m).sum(3).div(mass(mask).reshape(batch, 1, 1));
+    }
+
+    /** The time-mean denominator per clip, max(Σ_t m, 0.001), as {@code [N, 1]}. */
+    private static SDVariable mass(SDVariable mask) {
+        SameDiff sd = mask.getSameDiff();
+        return sd.math().max(mask.sum(true, 1), sd.constant(Nd4j.scalar(mask.dataType(), MIN_MASS)));
     }
 }
