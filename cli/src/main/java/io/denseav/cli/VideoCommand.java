@@ -54,10 +54,11 @@ final class VideoCommand implements Callable<Integer> {
             if (heads && m.config().heads() != 2) throw new BadInputException(model + ": --heads needs a 2-head model");
             VideoFrames frames = VideoFrames.read(video, seconds);
             int samples = (int) Math.round(seconds * AudioPreprocessor.SAMPLE_RATE);
-            PreprocessedAudio clip = AudioPreprocessor.unpadded().apply(video);
+            io.denseav.data.Audio decoded = io.denseav.data.AudioLoader.load(video); // decoded once, used twice
+            PreprocessedAudio clip = AudioPreprocessor.unpadded().apply(decoded);
             HeatmapCommand.checkAudible(video, clip);
             INDArray wave = clip.audio().get(NDArrayIndex.all(), NDArrayIndex.interval(0, Math.min(samples, (int) clip.length())));
-            float[] raw = AudioPreprocessor.unpadded().normalized(false).apply(video).audio().toFloatVector();
+            float[] raw = AudioPreprocessor.unpadded().normalized(false).apply(decoded).audio().toFloatVector();
             float[] sound = java.util.Arrays.copyOf(raw, Math.min(raw.length, samples));
             INDArray a = FeaturesCommand.step("audio features", () -> m.audioFeatures(wave.dup()));
             int ta = (int) a.size(3);
