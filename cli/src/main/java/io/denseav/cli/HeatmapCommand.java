@@ -2,7 +2,6 @@ package io.denseav.cli;
 
 import io.denseav.data.AudioPreprocessor;
 import io.denseav.data.FrameMask;
-import io.denseav.data.ImageFiles;
 import io.denseav.data.ImagePreprocessor;
 import io.denseav.data.PreprocessedAudio;
 import io.denseav.data.RgbImage;
@@ -54,7 +53,7 @@ final class HeatmapCommand implements Callable<Integer> {
         try (DenseAv m = DenseAv.load(ModelPaths.resolve(model))) {
             m.trainPooling(trainPool);
             ImagePreprocessor prep = ImagePreprocessor.demo(m.config().image().patch());
-            RgbImage picture = prep.transform(ImageFiles.read(image));
+            RgbImage picture = prep.read(image);
             PreprocessedAudio clip = AudioPreprocessor.denseav().apply(audio);
             checkAudible(audio, clip);
             INDArray v = FeaturesCommand.step("image features", () -> m.imageFeatures(ImagePreprocessor.toTensor(picture)));

@@ -71,7 +71,12 @@ final class VideoCommand implements Callable<Integer> {
             ConsoleProgress progress = new ConsoleProgress(System.err);
             progress.start("frames", n);
             for (int i = 0; i < n; i++) {
-                RgbImage pic = prep.transform(frames.frames().get(i));
+                RgbImage pic;
+                try {
+                    pic = prep.transform(frames.frames().get(i));
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(video + ": " + e.getMessage());
+                }
                 INDArray v = m.imageFeatures(ImagePreprocessor.toTensor(pic));
                 INDArray sims = TemporalBlur.blurLastAxis(m.pairedVolume(a, mask, v).get(NDArrayIndex.point(0))); // [K,h,w,T]
                 INDArray atT = sims.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point((long) i * ta / n));

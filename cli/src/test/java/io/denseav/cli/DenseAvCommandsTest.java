@@ -90,7 +90,11 @@ class DenseAvCommandsTest {
     void badInputsAreOneLine() throws Exception {
         Path silent = tmp.resolve("silent.wav");
         writeSilentWav(silent);
+        Path tiny = tmp.resolve("tiny.png");
+        ImageIO.write(new BufferedImage(5, 40, BufferedImage.TYPE_INT_RGB), "png", tiny.toFile()); // narrower than a patch
         String[][] cases = {
+                {"heatmap", "--model", MODEL.toString(), "--image", tiny.toString(), "--audio", AUDIO.toString(),
+                        "--out", tmp.resolve("w.png").toString()},
                 {"heatmap", "--model", Fixtures.path("backbones/vit_tiny/weights.pth").toString(), "--image", IMAGE.toString(),
                         "--audio", AUDIO.toString(), "--out", tmp.resolve("x.png").toString()},
                 {"heatmap", "--model", MODEL.toString(), "--image", IMAGE.toString(), "--audio", silent.toString(),

@@ -68,12 +68,24 @@ public final class ImagePreprocessor {
 
     /** Reads, transforms and normalises an image file: {@code [1, 3, H, W]} float32. */
     public INDArray apply(Path file) {
-        return toTensor(transform(ImageFiles.read(file)));
+        return toTensor(read(file));
+    }
+
+    /** Reads and transforms an image file; a picture smaller than one patch is a {@link DataException} naming it. */
+    public RgbImage read(Path file) {
+        try {
+            return transform(ImageFiles.read(file));
+        } catch (IllegalArgumentException e) {
+            throw new DataException(file, e.getMessage());
+        }
     }
 
     /** The geometric part only (resize and crop), on 8-bit pixels. */
     public RgbImage transform(RgbImage img) {
         int w = img.width(), h = img.height();
+        if (w < patch || h < patch) {
+            throw new IllegalArgumentException("image is " + w + "x" + h + ", smaller than one " + patch + "x" + patch + " patch");
+        }
         if (keepDivisible && w % patch == 0 && h % patch == 0) return img;
         int[] size = resizedSize(w, h, loadSize);
         RgbImage r = size[0] == w && size[1] == h ? img : PilBilinear.resize(img, size[0], size[1]);
