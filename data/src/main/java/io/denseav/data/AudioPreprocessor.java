@@ -82,6 +82,11 @@ public final class AudioPreprocessor {
                 Nd4j.create(mask, new long[] {1, length}, DataType.FLOAT), valid);
     }
 
+    /** Wav2Vec2's {@code (x - mean) / sqrt(var + 1e-7)} over all of {@code x}, in place (the last step of {@link #apply}). */
+    public static void normalize(float[] x) {
+        zeroMeanUnitVariance(x);
+    }
+
     /** {@code (x - mean) / sqrt(var + 1e-7)} in place; statistics in double (numpy uses float32 pairwise sums). */
     static void zeroMeanUnitVariance(float[] x) {
         double sum = 0;

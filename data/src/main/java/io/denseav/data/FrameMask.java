@@ -15,21 +15,33 @@ public final class FrameMask {
 
     /** {@code sampleMask [B, L]} (1 = real sample) → {@code [B, frames]} of 0/1 floats. */
     public static INDArray of(INDArray sampleMask, int frames) {
+        double[][] v = resize(sampleMask, frames);
+        float[][] out = new float[v.length][frames];
+        for (int i = 0; i < v.length; i++) for (int t = 0; t < frames; t++) out[i][t] = v[i][t] > 0.01 ? 1f : 0f;
+        return Nd4j.create(out);
+    }
+
+    /** The same bilinear resize without the threshold: the reference's "positive" (not spliced) mask (§3.5). */
+    public static INDArray interpolated(INDArray sampleMask, int frames) {
+        double[][] v = resize(sampleMask, frames);
+        float[][] out = new float[v.length][frames];
+        for (int i = 0; i < v.length; i++) for (int t = 0; t < frames; t++) out[i][t] = (float) v[i][t];
+        return Nd4j.create(out);
+    }
+
+    private static double[][] resize(INDArray sampleMask, int frames) {
         int b = (int) sampleMask.size(0);
         int n = (int) sampleMask.size(1);
         float[][] in = sampleMask.castTo(DataType.FLOAT).toFloatMatrix();
-        float[][] out = new float[b][frames];
+        double[][] out = new double[b][frames];
         double scale = (double) n / frames;
         for (int t = 0; t < frames; t++) {
             double src = Math.max(scale * (t + 0.5) - 0.5, 0); // torch's linear source index, clamped at 0
             int i0 = Math.min((int) Math.floor(src), n - 1);
             int i1 = Math.min(i0 + 1, n - 1);
             double lambda = src - i0;
-            for (int i = 0; i < b; i++) {
-                double v = (1 - lambda) * in[i][i0] + lambda * in[i][i1];
-                out[i][t] = v > 0.01 ? 1f : 0f;
-            }
+            for (int i = 0; i < b; i++) out[i][t] = (1 - lambda) * in[i][i0] + lambda * in[i][i1];
         }
-        return Nd4j.create(out);
+        return out;
     }
 }

@@ -3,7 +3,6 @@ package io.denseav.modelimport;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /** Conversions between ND4J arrays and the little-endian row-major bytes that every checkpoint format stores. */
 final class ArrayBytes {
@@ -64,13 +63,24 @@ final class ArrayBytes {
 
     /** The native-order buffer of exactly {@code nbytes} holding {@code a} in 'c' order, or null if it has none. */
     private static ByteBuffer contiguousNio(INDArray a, long nbytes) {
-        if (a.ordering() != 'c' || a.isView() || a.data() == null || a.data().offset() != 0
-                || !Shape.hasDefaultStridesForShape(a)) {
+        if (a.ordering() != 'c' || a.isView() || a.data() == null || a.data().offset() != 0 || !cStrides(a)) {
             return null;
         }
         ByteBuffer nio = a.data().asNio();
         if (nio == null || nio.remaining() < nbytes) return null;
         return nio.slice().limit((int) nbytes);
+    }
+
+    /** Row-major strides, ignoring size-1 dimensions (whose stride ND4J sets freely, e.g. [192, 3, 3, 1] for [32, 64, 1, 3]). */
+    private static boolean cStrides(INDArray a) {
+        long expected = 1;
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
     }
 
     /** Reverses the byte order of every {@code elemSize}-byte element between position and limit, in place. */

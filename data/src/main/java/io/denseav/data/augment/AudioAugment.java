@@ -43,9 +43,14 @@ public final class AudioAugment {
      * length] and zeroes the rest of the audio and of the mask, in place. Returns true if it masked.
      */
     public static boolean randomWindow(float[] audio, float[] mask, SplittableRandom rnd) {
+        return randomWindow(audio, mask, 0.5, rnd);
+    }
+
+    /** {@link #randomWindow(float[], float[], SplittableRandom)} with probability {@code p} instead of 0.5. */
+    public static boolean randomWindow(float[] audio, float[] mask, double p, SplittableRandom rnd) {
         int valid = 0;
         for (float m : mask) valid += m > 0 ? 1 : 0;
-        if (rnd.nextDouble() >= 0.5 || valid <= RATE / 2) return false;
+        if (rnd.nextDouble() >= p || valid <= RATE / 2) return false;
         int keep = RATE / 2 + rnd.nextInt(valid - RATE / 2 + 1);
         int start = rnd.nextInt(valid - keep + 1);
         for (int i = 0; i < audio.length; i++) {
@@ -59,8 +64,13 @@ public final class AudioAugment {
 
     /** The reference's filter: keep an item only if its mask mean is at least 0.04. */
     public static boolean keep(float[] mask) {
+        return keep(mask, MIN_MASK_MEAN);
+    }
+
+    /** {@link #keep(float[])} with another threshold: keep an item only if its mask mean is at least {@code minMean}. */
+    public static boolean keep(float[] mask, double minMean) {
         double sum = 0;
         for (float m : mask) sum += m;
-        return mask.length > 0 && sum / mask.length >= MIN_MASK_MEAN;
+        return mask.length > 0 && sum / mask.length >= minMean;
     }
 }

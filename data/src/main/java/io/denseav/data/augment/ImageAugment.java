@@ -25,6 +25,12 @@ public final class ImageAugment {
         return new ImageAugment(224, 0.2, 0.1);
     }
 
+    /** The same augmentation with another output size ({@code RandomResizedCrop(size)}). */
+    public ImageAugment withSize(int newSize) {
+        if (newSize <= 0) throw new IllegalArgumentException("size " + newSize);
+        return new ImageAugment(newSize, jitter, grayscale);
+    }
+
     public RgbImage apply(RgbImage img, SplittableRandom rnd) {
         RgbImage x = randomResizedCrop(img, rnd);
         if (rnd.nextDouble() < 0.5) x = flip(x);

@@ -1,6 +1,7 @@
 package io.denseav.data.readers;
 
 import io.denseav.data.DataException;
+import io.denseav.data.ImageFiles;
 import io.denseav.data.InputFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -71,12 +72,22 @@ public final class AudioSetReader extends ItemReader<AudioSetReader.Row> {
 
     @Override
     Sample load(int index, Row row) {
-        List<Path> frames = framesOf(row.key());
-        if (frames.isEmpty()) throw new DataException(row.audio(), "its frames disappeared");
-        SplittableRandom rng = options.random(index);
-        Path frame = frames.get(rng.nextInt(frames.size()));
+        Path frame = randomFrame(row, options.random(index));
         INDArray[] a = audio(row.audio());
         return new Sample(image(frame), a[0], a[1], Sample.SOUND, null, null, row.key());
+    }
+
+    @Override
+    RawItem loadRaw(Row row, SplittableRandom rnd) {
+        Path frame = randomFrame(row, rnd);
+        return new RawItem(ImageFiles.read(frame), rawAudio(row.audio()), Sample.SOUND, row.key());
+    }
+
+    /** One of the row's existing frames, drawn with {@code rng}. */
+    private Path randomFrame(Row row, SplittableRandom rng) {
+        List<Path> frames = framesOf(row.key());
+        if (frames.isEmpty()) throw new DataException(row.audio(), "its frames disappeared");
+        return frames.get(rng.nextInt(frames.size()));
     }
 
     /** The existing {@code frame_<k>/<key>.jpg}, in k order. */

@@ -1,23 +1,29 @@
 package io.denseav.data.readers;
 
+import io.denseav.data.Audio;
+import io.denseav.data.AudioLoader;
 import io.denseav.data.AudioPreprocessor;
 import io.denseav.data.DataException;
 import io.denseav.data.ImagePreprocessor;
 import io.denseav.data.PreprocessedAudio;
+import io.denseav.data.Resampler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The shared part of the readers: a fixed list of rows, and {@link #get(int)} that loads one and turns a
  * {@link DataException} into a counted skip (or rethrows it in strict mode). Images go through
  * {@link ImagePreprocessor#evaluation()} and audio through {@link AudioPreprocessor#denseav()} (reference §5.4).
+ * {@link #raw(int, SplittableRandom)} gives the same item decoded but not preprocessed, for training.
  *
  * @param <T> a row: whatever a reader needs to load one item
  */
-abstract class ItemReader<T> implements DatasetReader {
+abstract class ItemReader<T> implements DatasetReader, RawReader {
     static final ImagePreprocessor IMAGES = ImagePreprocessor.evaluation();
     static final AudioPreprocessor AUDIO = AudioPreprocessor.denseav();
 
@@ -46,8 +52,19 @@ abstract class ItemReader<T> implements DatasetReader {
     @Override
     public final Sample get(int i) {
         T row = rows.get(Objects.checkIndex(i, rows.size()));
+        return orSkip(() -> load(i, row));
+    }
+
+    @Override
+    public final RawItem raw(int i, SplittableRandom rnd) {
+        T row = rows.get(Objects.checkIndex(i, rows.size()));
+        return orSkip(() -> loadRaw(row, rnd));
+    }
+
+    /** {@code load.get()}, or null with the {@link DataException} counted as a skip (rethrown in strict mode). */
+    private <R> R orSkip(Supplier<R> load) {
         try {
-            return load(i, row);
+            return load.get();
         } catch (DataException e) {
             if (options.strict()) throw e;
             String reason = e.problem().startsWith(SkipLog.SIZE_MISMATCH) ? SkipLog.SIZE_MISMATCH : SkipLog.UNREADABLE;
@@ -59,6 +76,9 @@ abstract class ItemReader<T> implements DatasetReader {
     /** Loads row {@code row} (item {@code index}); may throw {@link DataException}. */
     abstract Sample load(int index, T row);
 
+    /** Decodes row {@code row} unpreprocessed, drawing any choice from {@code rnd}; may throw {@link DataException}. */
+    abstract RawItem loadRaw(T row, SplittableRandom rnd);
+
     /** {@code [3, 224, 224]}. */
     static INDArray image(Path file) {
         return IMAGES.apply(file).reshape(3, ImagePreprocessor.LOAD_SIZE, ImagePreprocessor.LOAD_SIZE);
@@ -68,6 +88,13 @@ abstract class ItemReader<T> implements DatasetReader {
     static INDArray[] audio(Path file) {
         PreprocessedAudio a = AUDIO.apply(file);
         return new INDArray[] {a.audio().reshape(a.length()), a.mask().reshape(a.length())};
+    }
+
+    /** The first channel of {@code file} resampled to 16 kHz, not padded or normalised. */
+    static float[] rawAudio(Path file) {
+        Audio a = AudioLoader.load(file);
+        if (a.samples().length == 0) throw new DataException(file, "no audio samples");
+        return Resampler.resample(a.samples(), a.sampleRate(), AudioPreprocessor.SAMPLE_RATE);
     }
 
     /** {@code base/relative} if it is a file; else rejected as a missing file (counted or thrown) and null. */

@@ -1,8 +1,10 @@
 package io.denseav.data.readers;
 
+import io.denseav.data.ImageFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,6 +17,11 @@ public final class ManifestReader extends ItemReader<ManifestReader.Row> {
     }
 
     public ManifestReader(Path csvFile, int defaultSource, ReaderOptions options) {
+        this(csvFile, defaultSource, null, options);
+    }
+
+    /** Only the rows whose {@code split} column equals {@code split} (all rows when null), e.g. TuxPaint-AV's pairs.csv. */
+    public ManifestReader(Path csvFile, int defaultSource, String split, ReaderOptions options) {
         super(options);
         Csv csv = Csv.read(csvFile, null);
         if (!csv.has("image") || !csv.has("audio")) {
@@ -24,6 +31,7 @@ public final class ManifestReader extends ItemReader<ManifestReader.Row> {
         List<Row> rows = new ArrayList<>();
         for (int r = 0; r < csv.size(); r++) {
             String where = csv.where(r);
+            if (split != null && !split.equals(csv.get(r, "split"))) continue;
             String image = csv.get(r, "image"), audio = csv.get(r, "audio"), label = csv.get(r, "label");
             if (missing(image, "image", csvFile, where) || missing(audio, "audio", csvFile, where)) continue;
             int source = defaultSource;
@@ -50,5 +58,10 @@ public final class ManifestReader extends ItemReader<ManifestReader.Row> {
     Sample load(int index, Row row) {
         INDArray[] a = audio(row.audio());
         return new Sample(image(row.image()), a[0], a[1], row.source(), null, null, row.id());
+    }
+
+    @Override
+    RawItem loadRaw(Row row, SplittableRandom rnd) {
+        return new RawItem(ImageFiles.read(row.image()), rawAudio(row.audio()), row.source(), row.id());
     }
 }

@@ -1,6 +1,7 @@
 package io.denseav.data.readers;
 
 import io.denseav.data.DataException;
+import io.denseav.data.ImageFiles;
 import io.denseav.data.InputFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -55,5 +57,10 @@ public final class PlacesAudioReader extends ItemReader<PlacesAudioReader.Row> {
     Sample load(int index, Row row) {
         INDArray[] a = audio(row.wav());
         return new Sample(image(row.image()), a[0], a[1], Sample.SPEECH, null, null, row.id());
+    }
+
+    @Override
+    RawItem loadRaw(Row row, SplittableRandom rnd) {
+        return new RawItem(ImageFiles.read(row.image()), rawAudio(row.wav()), Sample.SPEECH, row.id());
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -100,6 +101,13 @@ public final class PromptedSegmentationReader extends ItemReader<PromptedSegment
         INDArray[] a = audio(row.audio());
         double[] t = row.timing() == null ? null : row.timing().clone();
         return new Sample(image, a[0], a[1], speech ? Sample.SPEECH : Sample.SOUND, labels, t, row.id());
+    }
+
+    /** The picture and the prompt; the annotation is not read. */
+    @Override
+    RawItem loadRaw(Row row, SplittableRandom rnd) {
+        return new RawItem(ImageFiles.read(row.frame()), rawAudio(row.audio()), speech ? Sample.SPEECH : Sample.SOUND,
+                row.id());
     }
 
     /** {@code a/b.jpg} → {@code a/b_seg.png}. */

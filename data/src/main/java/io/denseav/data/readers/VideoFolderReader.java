@@ -62,6 +62,11 @@ public final class VideoFolderReader extends ItemReader<Path> {
         return new Sample(image, a[0], a[1], source, null, null, video.getFileName().toString());
     }
 
+    @Override
+    RawItem loadRaw(Path video, SplittableRandom rnd) {
+        return new RawItem(randomFrame(video, rnd), rawAudio(video), source, video.getFileName().toString());
+    }
+
     /** A frame drawn uniformly from the video's (reported) frame count with {@code rng}. */
     static RgbImage randomFrame(Path video, SplittableRandom rng) {
         InputFiles.requireReadable(video);
