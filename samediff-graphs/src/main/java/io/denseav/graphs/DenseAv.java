@@ -48,9 +48,10 @@ public final class DenseAv implements Closeable {
         this.heads = heads;
     }
 
-    /** Loads a DenseAV release; the configuration comes from its hyper-parameters / config.json and keys. */
+    /** Loads a DenseAV release (a file, or an HF folder); the configuration comes from its hyper-parameters / config.json and keys. */
     public static DenseAv load(Path path) {
-        Checkpoint ckpt = Checkpoint.open(path);
+        // an HF-style folder: its model.safetensors (with config.json beside it)
+        Checkpoint ckpt = Checkpoint.open(java.nio.file.Files.isDirectory(path) ? path.resolve("model.safetensors") : path);
         try {
             KeyMap.Mapped headKeys = KeyMap.DENSEAV_HEADS.apply(ckpt);
             KeyMap.Mapped dinoKeys = KeyMap.DINO.apply(ckpt);
@@ -72,6 +73,38 @@ public final class DenseAv implements Closeable {
         HubertConfig audio = HubertConfig.large().withEps(1e-5, HubertConfig.DENSEAV_ENCODER_EPS);
         DenseAvConfig c = new DenseAvConfig(image, audio, 384, 2, 6, false, true, "max_elementwise");
         return new DenseAv(null, c, Params.random(seed), Params.random(seed + 1), Params.random(seed + 2));
+    }
+
+    /** A model of any configuration with fresh random weights (training from scratch, tests). */
+    public static DenseAv random(DenseAvConfig c, long seed) {
+        return new DenseAv(null, c, Params.random(seed), Params.random(seed + 1), Params.random(seed + 2));
+    }
+
+    /** The official key prefixes of the image and audio backbones inside a DenseAV checkpoint (§6.3). */
+    public String imagePrefix() {
+        return config.lora() ? "image_model.base_model.model.model." : "image_model.model.";
+    }
+
+    public static final String AUDIO_PREFIX = "audio_model.model.";
+
+    /**
+     * Weights used by the graphs built so far, under their official checkpoint keys. The arrays are the graphs'
+     * own (held as given, see {@link Graphs#create()}), so a trainer's in-place updates show here.
+     */
+    public Map<String, INDArray> weights() {
+        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        variableKeys().forEach((name, key) -> out.put(key, (key.startsWith(AUDIO_PREFIX) ? hubert
+                : key.startsWith(imagePrefix()) ? dino : heads).loaded().get(name)));
+        return out;
+    }
+
+    /** Graph variable name (the canonical key) → official checkpoint key, for the weights used so far. */
+    public Map<String, String> variableKeys() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        dino.loaded().keySet().forEach(k -> out.put(k, imagePrefix() + k));
+        hubert.loaded().keySet().forEach(k -> out.put(k, AUDIO_PREFIX + k));
+        heads.loaded().keySet().forEach(k -> out.put(k, k));
+        return out;
     }
 
     public DenseAvConfig config() {
@@ -108,10 +141,19 @@ public final class DenseAv implements Closeable {
     }
 
     private SameDiff imageGraph(int b, int hgt, int wid) {
-        VitConfig vc = config.image();
         SameDiff sd = Graphs.create();
-        SDVariable image = sd.placeHolder(IMAGE, DataType.FLOAT, b, 3, hgt, wid);
-        SDVariable tokens = VisionTransformer.addTo(sd, image, vc, dino, b, hgt, wid, "");
+        sd.identity(IMAGE_FEATS, addImagePath(sd, sd.placeHolder(IMAGE, DataType.FLOAT, b, 3, hgt, wid), b, hgt, wid, trainPooling));
+        dino.verify();
+        return sd;
+    }
+
+    /**
+     * The image path into {@code sd}: DINO (+ LoRA) → image aligner → {@code [B, code, h, w]}, with the training
+     * mode's 2×2 average pooling when {@code pool}. Weights are graph variables named by their canonical keys.
+     */
+    public SDVariable addImagePath(SameDiff sd, SDVariable image, int b, int hgt, int wid, boolean pool) {
+        VitConfig vc = config.image();
+        SDVariable tokens = VisionTransformer.addTo(sd, image, vc, dino, b, hgt, wid, "image/");
         int h = hgt / vc.patch();
         int w = wid / vc.patch();
         long d = vc.embedDim();
@@ -119,30 +161,36 @@ public final class DenseAv implements Closeable {
         SDVariable patches = tokens.reshape(b, 1 + h * w, d).get(SDIndex.all(), SDIndex.interval(1, 1 + h * w), SDIndex.all())
                 .reshape((long) b * h * w, d);
         SDVariable map = ImageAligner.apply(heads, patches, d, code).reshape(b, h, w, code).permute(0, 3, 1, 2);
-        if (trainPooling) { // AvgPool2d(2): odd trailing rows/columns are dropped
+        if (pool) { // AvgPool2d(2): odd trailing rows/columns are dropped
             map = map.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(0, h / 2 * 2), SDIndex.interval(0, w / 2 * 2))
                     .reshape(b, code, h / 2, 2, w / 2, 2).mean(3, 5);
         }
-        sd.identity(IMAGE_FEATS, map);
-        dino.verify();
-        return sd;
+        return map;
     }
 
     private SameDiff audioGraph(int b, int samples) {
+        SameDiff sd = Graphs.create();
+        sd.identity(AUDIO_FEATS, addAudioPath(sd, sd.placeHolder(AUDIO, DataType.FLOAT, b, samples), b, samples));
+        heads.var(sd, "sim_cal.w", 1);
+        hubert.verify();
+        return sd;
+    }
+
+    /** The audio path into {@code sd}: HuBERT → audio CLS + aligner → {@code [B, code, 1, T_a]}. */
+    public SDVariable addAudioPath(SameDiff sd, SDVariable audio, int b, int samples) {
         HubertConfig hc = config.audio();
         int frames = hc.frames(samples);
         if (DenseAvConfig.alignedFrames(frames) < 1) {
             throw new IllegalArgumentException(samples + " samples give no aligned audio frame (need at least 9 HuBERT frames)");
         }
-        SameDiff sd = Graphs.create();
-        SDVariable audio = sd.placeHolder(AUDIO, DataType.FLOAT, b, samples);
-        SDVariable hidden = Hubert.addTo(sd, audio, hc, hubert, b, samples, "");
+        SDVariable hidden = Hubert.addTo(sd, audio, hc, hubert, b, samples, "audio/");
         SDVariable aligned = AudioAligner.apply(heads, hidden, config, b, frames); // [B, T_a, code]
-        int ta = DenseAvConfig.alignedFrames(frames);
-        sd.identity(AUDIO_FEATS, aligned.permute(0, 2, 1).reshape(b, config.codeDim(), 1, ta));
-        heads.var(sd, "sim_cal.w", 1);
-        hubert.verify();
-        return sd;
+        return aligned.permute(0, 2, 1).reshape(b, config.codeDim(), 1, DenseAvConfig.alignedFrames(frames));
+    }
+
+    /** The calibration parameter {@code sim_cal.w} (log scale, §3.4) as a graph variable of {@code sd}. */
+    public SDVariable calibration(SameDiff sd) {
+        return heads.var(sd, "sim_cal.w", 1);
     }
 
     /** Paired volume {@code [B, K, h, w, T_a]} (mask applied) of clip b with image b. */

@@ -58,6 +58,12 @@ public record DenseAvConfig(VitConfig image, HubertConfig audio, int codeDim, in
         return v instanceof Number ? ((Number) v).intValue() : fallback;
     }
 
+    /** The same model with {@code k} similarity heads (k must divide the code width). */
+    public DenseAvConfig withHeads(int k) {
+        if (k < 1 || codeDim % k != 0) throw new IllegalArgumentException(k + " heads do not divide code_dim " + codeDim);
+        return new DenseAvConfig(image, audio, codeDim, k, alignerHeads, lora, audioCls, headAgg);
+    }
+
     /** Width of one head's channel block. */
     public int headDim() {
         return codeDim / heads;

@@ -111,6 +111,11 @@ public final class Params {
         return v != null ? v : sd.var(name, get(name, shape));
     }
 
+    /** The weights handed out so far, by canonical name (what the graphs built from these params hold). */
+    public Map<String, INDArray> loaded() {
+        return java.util.Collections.unmodifiableMap(cache);
+    }
+
     /** Throws one {@link CheckpointException} listing every missing, mis-shaped and unexpected key. */
     public void verify() {
         if (random != null) return;
@@ -148,6 +153,7 @@ public final class Params {
     private INDArray randomArray(String name, long[] shape) {
         boolean vector = shape.length == 1;
         Nd4j.getRandom().setSeed(random.nextLong());
+        if (name.equals("sim_cal.w") || name.contains(".lora_B.")) return Nd4j.zeros(dtype, shape); // w = 1; peft's B = 0
         INDArray a = Nd4j.randn(dtype, shape).muli(vector && name.contains("norm") ? 0.1 : 0.02);
         if (vector && name.contains("norm") && name.endsWith("weight")) a.addi(1.0);
         if (name.endsWith("weight_g")) a = Transforms.abs(a, false).addi(1.0);

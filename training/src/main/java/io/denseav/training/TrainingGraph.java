@@ -1,0 +1,154 @@
+package io.denseav.training;
+
+import io.denseav.graphs.DenseAv;
+import io.denseav.graphs.Graphs;
+import io.denseav.training.loss.DenseAvLoss;
+import io.denseav.training.loss.LossDims;
+import io.denseav.training.loss.LossSampling;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One SameDiff graph of DenseAV's training step (denseav-reference.md §4, §5): images and clips in, the image and
+ * audio paths of {@link DenseAv} (weights are graph variables named by their canonical keys), then every loss term.
+ * Which variables train depends on the phase: warm-up trains the aligners, {@code sim_cal} and {@code audio_cls};
+ * phase 2 adds the image LoRA (or the whole image backbone) and, unless frozen, all of HuBERT.
+ */
+public final class TrainingGraph {
+    public static final String IMAGE = "image";
+    public static final String AUDIO = "audio";
+    public static final String FRAME_MASK = "frame_mask";
+    public static final String POS_MASK = "pos_mask";
+    public static final String SOURCE = "source";
+    public static final String IMAGE_MASK = "image_mask";
+    public static final String NONNEG_AUDIO = "nonneg_audio_rows";
+    public static final String NONNEG_IMAGE = "nonneg_image_rows";
+    public static final String SILENCE = "silence_rows";
+
+    private final DenseAv model;
+    private final TrainConfig config;
+    private final SameDiff sd;
+    private final int batch;
+    private final int frames;
+    private final int mapSize;
+    private final Map<String, String> component = new LinkedHashMap<>(); // variable → image | lora | audio | head
+    private final List<String> lossNames = new ArrayList<>();
+    private final LossDims dims;
+    private final boolean silence;
+
+    /**
+     * @param silence whether the silence-L1 term is in the graph: the reference applies it only to batches with at
+     *                least 250 masked-out frames, so a trainer keeps one graph with it and one without (sharing weights)
+     */
+    public TrainingGraph(DenseAv model, TrainConfig config, int batch, int imageSize, int samples, boolean silence) {
+        this.model = model;
+        this.config = config;
+        this.batch = batch;
+        this.sd = Graphs.create();
+        SDVariable image = sd.placeHolder(IMAGE, DataType.FLOAT, batch, 3, imageSize, imageSize);
+        SDVariable audio = sd.placeHolder(AUDIO, DataType.FLOAT, batch, samples);
+        SDVariable imageFeats = model.addImagePath(sd, image, batch, imageSize, imageSize, config.trainPooling());
+        SDVariable audioFeats = model.addAudioPath(sd, audio, batch, samples);
+        this.frames = model.alignedFrames(samples);
+        int grid = imageSize / model.config().image().patch();
+        this.mapSize = config.trainPooling() ? grid / 2 : grid;
+        this.silence = silence;
+        this.dims = new LossDims(batch, model.config().heads(), model.config().codeDim(), mapSize, mapSize, frames);
+        DenseAvLoss.Inputs in = new DenseAvLoss.Inputs(audioFeats, imageFeats,
+                sd.placeHolder(FRAME_MASK, DataType.FLOAT, batch, frames), sd.placeHolder(POS_MASK, DataType.FLOAT, batch, frames),
+                sd.placeHolder(SOURCE, DataType.FLOAT, batch), sd.placeHolder(IMAGE_MASK, DataType.FLOAT, batch, 1, imageSize, imageSize),
+                sd.placeHolder(NONNEG_AUDIO, DataType.INT, LossSampling.SAMPLES),
+                sd.placeHolder(NONNEG_IMAGE, DataType.INT, LossSampling.SAMPLES),
+                silence ? sd.placeHolder(SILENCE, DataType.INT, LossSampling.SAMPLES) : null, model.calibration(sd));
+        DenseAvLoss.Terms terms = DenseAvLoss.build(in, dims, config.losses());
+        sd.setLossVariables(terms.total());
+        lossNames.add(terms.total().name());
+        lossNames.addAll(terms.terms().keySet());
+        model.variableKeys().forEach((name, key) -> component.put(name, componentOf(key, model)));
+    }
+
+    private static String componentOf(String key, DenseAv model) {
+        if (key.startsWith(model.imagePrefix())) return key.contains(".lora_") ? "lora" : "image";
+        if (key.startsWith(DenseAv.AUDIO_PREFIX)) return "audio";
+        return "head";
+    }
+
+    /** Aligned frames T_a of the clips. */
+    public int frames() {
+        return frames;
+    }
+
+    /** Side of the (pooled) image feature map. */
+    public int mapSize() {
+        return mapSize;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public SameDiff graph() {
+        return sd;
+    }
+
+    /** Names of the logged loss outputs, the total {@link #LOSS} first. */
+    public List<String> lossNames() {
+        return lossNames;
+    }
+
+    /** The variables that train in {@code phase} (1 or 2), in graph order. */
+    public List<String> trainable(int phase) {
+        List<String> out = new ArrayList<>();
+        component.forEach((name, c) -> {
+            boolean on = switch (c) {
+                case "head" -> true;
+                case "lora" -> phase == 2 && config.imageBackbone() != TrainConfig.ImageTraining.NONE;
+                case "image" -> phase == 2 && config.imageBackbone() == TrainConfig.ImageTraining.ALL;
+                case "audio" -> phase == 2 && config.finetuneAudio();
+                default -> false;
+            };
+            if (on && sd.hasVariable(name)) out.add(name);
+        });
+        return out;
+    }
+
+    /** Every variable's current array (the weights), by graph name. */
+    public INDArray array(String name) {
+        return sd.getArrForVarName(name);
+    }
+
+    /** Forward and backward of one batch: the loss outputs and the gradients of {@code trainable}. */
+    public OutAndGrad run(Map<String, INDArray> inputs, List<String> trainable) {
+        return sd.calculateGradientsAndOutputs(inputs, lossNames, trainable);
+    }
+
+    /** The loss's sampled rows and the batch's masks as placeholder values. */
+    public Map<String, INDArray> lossInputs(INDArray frameMask, INDArray positive, INDArray source, INDArray imageMask,
+                                            LossSampling sampling) {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put(FRAME_MASK, frameMask);
+        m.put(POS_MASK, positive);
+        m.put(SOURCE, source.castTo(DataType.FLOAT));
+        m.put(IMAGE_MASK, imageMask);
+        LossSampling.Pairs p = sampling.nonNegativity(dims);
+        m.put(NONNEG_AUDIO, org.nd4j.linalg.factory.Nd4j.createFromArray(p.audioRows()));
+        m.put(NONNEG_IMAGE, org.nd4j.linalg.factory.Nd4j.createFromArray(p.imageRows()));
+        if (silence) m.put(SILENCE, org.nd4j.linalg.factory.Nd4j.createFromArray(sampling.silence(frameMask)));
+        return m;
+    }
+
+    public boolean hasSilenceTerm() {
+        return silence;
+    }
+
+    public DenseAv model() {
+        return model;
+    }
+}
