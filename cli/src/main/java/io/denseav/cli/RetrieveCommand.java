@@ -75,7 +75,7 @@ final class RetrieveCommand implements Callable<Integer> {
             for (Path f : audioFiles) {
                 PreprocessedAudio[] clip = new PreprocessedAudio[1];
                 java.util.function.Supplier<PreprocessedAudio> load = () -> clip[0] != null ? clip[0]
-                        : (clip[0] = AudioPreprocessor.denseav().apply(f));
+                        : (clip[0] = AudioPreprocessor.padded(m.clipSamples()).apply(f));
                 java.util.function.Supplier<INDArray> feats = () -> m.audioFeatures(load.get().audio());
                 java.util.function.Supplier<INDArray> frameMask = () ->
                         FrameMask.of(load.get().mask(), m.alignedFrames((int) load.get().length()));

@@ -45,6 +45,8 @@ final class TrainCommand implements Callable<Integer> {
     Double disentangle;
     @Option(names = "--heads", paramLabel = "K", description = "Similarity heads (default: the preset's).")
     Integer heads;
+    @Option(names = "--sim-agg", paramLabel = "A", description = "misa (DenseAV) or imagebind (the global-pooling baseline).")
+    String simAgg;
     @Option(names = "--resume", description = "Continue from the newest checkpoint in OUT.")
     boolean resume;
     @Option(names = "--export", paramLabel = "DIR", description = "Also write the final model (model.safetensors + config.json) here.")
@@ -66,13 +68,19 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null || warmup != null) c = c.withSteps(warmup != null ? warmup : c.warmupSteps(), steps != null ? steps : c.trainSteps());
         if (seed != null) c = c.withSeed(seed);
         if (every != null) c = c.withCheckpointEvery(every);
+        if (simAgg != null) {
+            if (!simAgg.equals("misa") && !simAgg.equals(io.denseav.graphs.GlobalPoolAggregator.NAME)) {
+                throw new BadInputException("--sim-agg must be misa or " + io.denseav.graphs.GlobalPoolAggregator.NAME);
+            }
+            c = c.withSimAgg(simAgg);
+        }
         if (disentangle != null) c = c.withLosses(c.losses().toBuilder().disentangle(disentangle).build());
         io.denseav.graphs.DenseAvConfig modelConfig = heads == null ? p.model() : p.model().withHeads(heads);
         Path csv = Files.isDirectory(data) ? data.resolve("pairs.csv") : data;
         if (!Files.isRegularFile(csv)) throw new BadInputException(data + ": no pairs.csv (build one with 'denseav dataset tuxpaint')");
         String split = Files.isDirectory(data) ? "train" : null;
-        TrainingSamples samples = TrainingSamples.builder(new ManifestReader(csv, Sample.SPEECH, split, ReaderOptions.defaults().withSeed(c.seed())))
-                .seed(c.seed()).dropLast(true).build();
+        TrainingSamples samples = p.data().apply(TrainingSamples.builder(new ManifestReader(csv, Sample.SPEECH, split,
+                ReaderOptions.defaults().withSeed(c.seed()))).seed(c.seed()).dropLast(true)).build();
         PrintWriter o = spec.commandLine().getOut();
         o.printf("training %s on %s: %d pairs, %d + %d steps of %d, output %s%n", p.name(), csv, samples.size(),
                 c.warmupSteps(), c.trainSteps(), c.batchSize(), out);

@@ -39,6 +39,10 @@ public final class DenseAv implements Closeable {
     private final Params heads;
     private final Map<String, SameDiff> graphs = new HashMap<>();
     private boolean trainPooling;
+    /** Clip length the model was trained on: the released models' 164,200 samples (10.2625 s at 16 kHz). */
+    public static final int RELEASED_CLIP_SAMPLES = 164_200;
+    private int clipSamples = RELEASED_CLIP_SAMPLES;
+    private String simAgg = "misa";
 
     private DenseAv(Checkpoint checkpoint, DenseAvConfig config, Params dino, Params hubert, Params heads) {
         this.checkpoint = checkpoint;
@@ -56,8 +60,12 @@ public final class DenseAv implements Closeable {
             KeyMap.Mapped headKeys = KeyMap.DENSEAV_HEADS.apply(ckpt);
             KeyMap.Mapped dinoKeys = KeyMap.DINO.apply(ckpt);
             KeyMap.Mapped hubertKeys = KeyMap.HUBERT_HF.apply(ckpt);
-            DenseAvConfig c = DenseAvConfig.detect(dinoKeys, hubertKeys, headKeys, io.denseav.modelimport.ModelFamily.hyperParameters(ckpt.metadata()));
-            return new DenseAv(ckpt, c, Params.from(dinoKeys), Params.from(hubertKeys), Params.from(headKeys));
+            Map<String, Object> hp = io.denseav.modelimport.ModelFamily.hyperParameters(ckpt.metadata());
+            DenseAvConfig c = DenseAvConfig.detect(dinoKeys, hubertKeys, headKeys, hp);
+            DenseAv m = new DenseAv(ckpt, c, Params.from(dinoKeys), Params.from(hubertKeys), Params.from(headKeys));
+            if (hp.get("audio_samples") instanceof Number n) m.clipSamples(n.intValue());
+            if (GlobalPoolAggregator.NAME.equals(hp.get("sim_agg_type"))) m.simAgg(GlobalPoolAggregator.NAME);
+            return m;
         } catch (IllegalArgumentException e) {
             ckpt.close();
             throw new io.denseav.modelimport.CheckpointException(path, "not a loadable DenseAV model: " + e.getMessage(), e);
@@ -109,6 +117,34 @@ public final class DenseAv implements Closeable {
 
     public DenseAvConfig config() {
         return config;
+    }
+
+    /**
+     * Samples every clip is padded or trimmed to before the audio path: 164,200 for the releases; a model trained
+     * here on shorter clips records its own length ({@code audio_samples} in its config.json).
+     */
+    public int clipSamples() {
+        return clipSamples;
+    }
+
+    public DenseAv clipSamples(int samples) {
+        if (samples <= 0) throw new IllegalArgumentException("clip length " + samples);
+        this.clipSamples = samples;
+        return this;
+    }
+
+    /** The clip-image aggregation: "misa" (DenseAV) or "imagebind" (the global-pooling baseline, {@link GlobalPoolAggregator}). */
+    public String simAgg() {
+        return simAgg;
+    }
+
+    public DenseAv simAgg(String name) {
+        if (!name.equals("misa") && !name.equals(GlobalPoolAggregator.NAME)) {
+            throw new IllegalArgumentException("unknown aggregation '" + name + "' (misa, " + GlobalPoolAggregator.NAME + ")");
+        }
+        this.simAgg = name;
+        graphs.keySet().removeIf(k -> k.startsWith("scores:"));
+        return this;
     }
 
     /** Training mode's 2×2 average pooling of the image map (the demo's 14×14 at 224²); off = eval (28×28). */
@@ -249,9 +285,16 @@ public final class DenseAv implements Closeable {
     private SameDiff scoreGraph(int clips, int t, int images, int hw, MisaAggregator.HeadAgg agg) {
         SameDiff g = SameDiff.create();
         long code = config.codeDim();
-        SDVariable vol = SimilarityVolume.allPairs(g.placeHolder(AUDIO_FEATS, DataType.FLOAT, clips, code, 1, t),
-                g.placeHolder(IMAGE_FEATS, DataType.FLOAT, images, code, hw, 1), config.heads(), code, clips, t, images, hw);
-        g.identity("scores", MisaAggregator.scores(vol, g.placeHolder("mask", DataType.FLOAT, clips, t), agg, clips, t));
+        SDVariable a = g.placeHolder(AUDIO_FEATS, DataType.FLOAT, clips, code, 1, t);
+        SDVariable v = g.placeHolder(IMAGE_FEATS, DataType.FLOAT, images, code, hw, 1);
+        SDVariable mask = g.placeHolder("mask", DataType.FLOAT, clips, t);
+        if (simAgg.equals(GlobalPoolAggregator.NAME)) { // per head, or their sum
+            SDVariable s = GlobalPoolAggregator.perHead(a, v, mask, config.heads(), code, clips, t, images, hw);
+            g.identity("scores", agg == null ? s : s.sum(true, 2));
+            return g;
+        }
+        SDVariable vol = SimilarityVolume.allPairs(a, v, config.heads(), code, clips, t, images, hw);
+        g.identity("scores", MisaAggregator.scores(vol, mask, agg, clips, t));
         return g;
     }
 

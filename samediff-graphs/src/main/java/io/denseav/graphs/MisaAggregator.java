@@ -55,7 +55,7 @@ public final class MisaAggregator {
     }
 
     /** The time-mean denominator per clip, max(Σ_t m, 0.001), as {@code [N, 1]}. */
-    private static SDVariable mass(SDVariable mask) {
+    static SDVariable mass(SDVariable mask) {
         SameDiff sd = mask.getSameDiff();
         return sd.math().max(mask.sum(true, 1), sd.constant(Nd4j.scalar(mask.dataType(), MIN_MASS)));
     }

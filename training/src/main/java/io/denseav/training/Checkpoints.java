@@ -1,6 +1,6 @@
 package io.denseav.training;
 
-import io.denseav.graphs.DenseAvConfig;
+import io.denseav.graphs.DenseAv;
 import io.denseav.modelimport.Checkpoint;
 import io.denseav.modelimport.SafeTensors;
 import io.denseav.modelimport.Tensor;
@@ -35,14 +35,13 @@ public final class Checkpoints {
     }
 
     /** Writes a complete checkpoint of {@code step} under {@code dir}; returns its folder. */
-    public static Path save(Path dir, long step, Map<String, INDArray> weights, DenseAvConfig model, Adam adam,
-                            TrainerState state) {
+    public static Path save(Path dir, long step, DenseAv model, Adam adam, TrainerState state) {
         Path done = dir.resolve(String.format("%s%07d", PREFIX, step));
         Path tmp = dir.resolve(done.getFileName() + ".partial");
         try {
             deleteTree(tmp);
             Files.createDirectories(tmp);
-            ModelFiles.write(tmp, weights, model);
+            ModelFiles.write(tmp, model);
             SafeTensors.writeArrays(tmp.resolve(OPTIMIZER), adam.state(), Map.of());
             ModelFiles.JSON.writeValue(tmp.resolve(TRAINER).toFile(), state);
             deleteTree(done);

@@ -2,6 +2,7 @@ package io.denseav.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.denseav.graphs.DenseAv;
 import io.denseav.graphs.DenseAvConfig;
 import io.denseav.modelimport.SafeTensors;
 import java.io.IOException;
@@ -26,13 +27,14 @@ public final class ModelFiles {
     private ModelFiles() {
     }
 
-    /** Writes {@code weights} (official keys) and the configuration into {@code dir}; each file atomically. */
-    public static void write(Path dir, Map<String, INDArray> weights, DenseAvConfig c) {
+    /** Writes the model's weights (official keys) and configuration into {@code dir}; each file atomically. */
+    public static void write(Path dir, DenseAv model) {
+        Map<String, INDArray> weights = model.weights();
         try {
             Files.createDirectories(dir);
             SafeTensors.writeArrays(dir.resolve(WEIGHTS), weights, Map.of("format", "pt"));
             Path tmp = dir.resolve(CONFIG + ".tmp");
-            JSON.writeValue(tmp.toFile(), hyperParameters(c));
+            JSON.writeValue(tmp.toFile(), hyperParameters(model));
             Files.move(tmp, dir.resolve(CONFIG), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -41,8 +43,10 @@ public final class ModelFiles {
     }
 
     /** The reference's hyper-parameter names (§6.2) for {@code c}. */
-    public static Map<String, Object> hyperParameters(DenseAvConfig c) {
+    public static Map<String, Object> hyperParameters(DenseAv model) {
+        DenseAvConfig c = model.config();
         Map<String, Object> h = new LinkedHashMap<>();
+        h.put("audio_samples", model.clipSamples());
         h.put("code_dim", c.codeDim());
         h.put("sim_agg_heads", c.heads());
         h.put("image_model_type", "dino" + c.image().patch());
@@ -53,7 +57,7 @@ public final class ModelFiles {
         h.put("image_lora_rank", 8);
         h.put("image_lora_alpha", 32);
         h.put("learn_audio_cls", c.audioCls());
-        h.put("sim_agg_type", "misa");
+        h.put("sim_agg_type", model.simAgg());
         h.put("head_agg", c.headAgg());
         h.put("sim_use_cls", false);
         h.put("norm_vectors", false);
@@ -61,8 +65,11 @@ public final class ModelFiles {
         h.put("audio_pool_width", 1);
         h.put("cal_init", 1.0);
         h.put("loss_type", "nce");
+        INDArray pos = model.weights().get(model.imagePrefix() + "pos_embed");
+        int grid = pos == null ? 224 / c.image().patch() : (int) Math.round(Math.sqrt(pos.size(1) - 1));
         h.put("tiny_image", Map.of("embed_dim", c.image().embedDim(), "depth", c.image().depth(), "heads", c.image().heads(),
-                "patch", c.image().patch(), "mlp_ratio", c.image().mlpHidden() / c.image().embedDim(), "eps", c.image().eps()));
+                "patch", c.image().patch(), "pos_grid", grid, "mlp_ratio", c.image().mlpHidden() / c.image().embedDim(),
+                "eps", c.image().eps()));
         Map<String, Object> audio = new LinkedHashMap<>();
         audio.put("model_type", "hubert");
         audio.put("hidden_size", c.audio().hidden());

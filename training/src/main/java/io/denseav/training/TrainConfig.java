@@ -17,10 +17,12 @@ package io.denseav.training;
  * @param trainPooling    the training mode's 2×2 average pooling of the image map
  * @param checkpointEvery steps between checkpoints (and one at the end)
  * @param losses          the loss weights
+ * @param simAgg          the clip-image aggregation of the InfoNCE score: "misa" (DenseAV) or "imagebind" (the
+ *                        global-average-pooling baseline)
  */
 public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSteps, double lr, int lrWarmup,
                           double clipNorm, ImageTraining imageBackbone, boolean finetuneAudio, boolean trainPooling,
-                          int checkpointEvery, io.denseav.training.loss.LossWeights losses) {
+                          int checkpointEvery, io.denseav.training.loss.LossWeights losses, String simAgg) {
 
     /** What of the image backbone trains in phase 2. */
     public enum ImageTraining { NONE, LORA, ALL }
@@ -28,7 +30,7 @@ public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSt
     /** The reference's settings with the given phase lengths. */
     public static TrainConfig reference(int warmupSteps, int trainSteps) {
         return new TrainConfig(0, 10, warmupSteps, trainSteps, 5e-5, 1000, GradientClipping.DEFAULT_MAX_NORM,
-                ImageTraining.LORA, true, true, 500, io.denseav.training.loss.LossWeights.defaults());
+                ImageTraining.LORA, true, true, 500, io.denseav.training.loss.LossWeights.defaults(), "misa");
     }
 
     public int totalSteps() {
@@ -47,21 +49,26 @@ public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSt
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(s, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, losses);
+                trainPooling, checkpointEvery, losses, simAgg);
     }
 
     public TrainConfig withSteps(int warmup, int train) {
         return new TrainConfig(seed, batchSize, warmup, train, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, losses);
+                trainPooling, checkpointEvery, losses, simAgg);
     }
 
     public TrainConfig withCheckpointEvery(int n) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, n, losses);
+                trainPooling, n, losses, simAgg);
+    }
+
+    public TrainConfig withSimAgg(String agg) {
+        return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
+                trainPooling, checkpointEvery, losses, agg);
     }
 
     public TrainConfig withLosses(io.denseav.training.loss.LossWeights w) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, w);
+                trainPooling, checkpointEvery, w, simAgg);
     }
 }

@@ -78,6 +78,7 @@ public final class Trainer {
         } else {
             model = fresh.get();
         }
+        model.clipSamples(data.audioSamples()).simAgg(config.simAgg());
         int batch = config.batchSize();
         DenseAv m = model;
         Map<Boolean, TrainingGraph> graphs = new HashMap<>(); // with and without the silence term, sharing weights
@@ -98,7 +99,7 @@ public final class Trainer {
                     step++;
                     ran++;
                     if (step % config.checkpointEvery() == 0 || step == config.totalSteps()) {
-                        last = Checkpoints.save(outDir, step, model.weights(), model.config(), adam,
+                        last = Checkpoints.save(outDir, step, model, adam,
                                 new Checkpoints.TrainerState(step, config, history));
                     }
                 }

@@ -67,7 +67,8 @@ public final class TrainingGraph {
                 sd.placeHolder(NONNEG_AUDIO, DataType.INT, LossSampling.SAMPLES),
                 sd.placeHolder(NONNEG_IMAGE, DataType.INT, LossSampling.SAMPLES),
                 silence ? sd.placeHolder(SILENCE, DataType.INT, LossSampling.SAMPLES) : null, model.calibration(sd));
-        DenseAvLoss.Terms terms = DenseAvLoss.build(in, dims, config.losses());
+        DenseAvLoss.Terms terms = DenseAvLoss.build(in, dims, config.losses(),
+                io.denseav.graphs.GlobalPoolAggregator.NAME.equals(config.simAgg()));
         sd.setLossVariables(terms.total());
         lossNames.add(terms.total().name());
         lossNames.addAll(terms.terms().keySet());

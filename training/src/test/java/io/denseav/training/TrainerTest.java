@@ -21,7 +21,7 @@ class TrainerTest {
 
     static TrainConfig config(int warmup, int train) {
         return new TrainConfig(7, 4, warmup, train, 3e-3, 2, GradientClipping.DEFAULT_MAX_NORM,
-                TrainConfig.ImageTraining.ALL, true, false, 3, LossWeights.builder().disentangle(0.1).build());
+                TrainConfig.ImageTraining.ALL, true, false, 3, LossWeights.builder().disentangle(0.1).build(), "misa");
     }
 
     @Test
@@ -65,8 +65,8 @@ class TrainerTest {
         DenseAv model = DenseAv.random(TinyData.microModel(2), 5);
         Trainer.Result r = new Trainer(c, TinyData.samples(csv, c.seed()), tmp.resolve("run")).run(() -> model, false);
         try (DenseAv loaded = DenseAv.load(r.checkpoint())) {
-            assertEquals(ModelFiles.JSON.writeValueAsString(ModelFiles.hyperParameters(model.config())),
-                    ModelFiles.JSON.writeValueAsString(ModelFiles.hyperParameters(loaded.config())));
+            assertEquals(ModelFiles.JSON.writeValueAsString(ModelFiles.hyperParameters(model)),
+                    ModelFiles.JSON.writeValueAsString(ModelFiles.hyperParameters(loaded)));
             INDArray image = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 32, 32);
             assertEquals(model.imageFeatures(image), loaded.imageFeatures(image));
             INDArray audio = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, TinyData.SAMPLES);

@@ -21,10 +21,15 @@ public final class AudioAugment {
 
     /** Splices a 1–4 s piece of {@code other} into {@code audio} at a random place, with raised-cosine edges. */
     public static Spliced spliceNegative(float[] audio, float[] other, SplittableRandom rnd) {
+        return spliceNegative(audio, other, RATE, 4 * RATE, rnd);
+    }
+
+    /** The same with a piece of {@code minLen}–{@code maxLen} samples (the reference: 1–4 s). */
+    public static Spliced spliceNegative(float[] audio, float[] other, int minLen, int maxLen, SplittableRandom rnd) {
         float[] out = audio.clone();
         float[] pos = new float[audio.length];
         java.util.Arrays.fill(pos, 1f);
-        int len = Math.min(Math.min(audio.length, other.length), RATE + rnd.nextInt(3 * RATE + 1));
+        int len = Math.min(Math.min(audio.length, other.length), minLen + rnd.nextInt(maxLen - minLen + 1));
         if (len <= 0) return new Spliced(out, pos);
         int src = rnd.nextInt(other.length - len + 1);
         int dst = rnd.nextInt(audio.length - len + 1);

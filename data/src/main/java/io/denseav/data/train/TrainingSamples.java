@@ -58,6 +58,9 @@ public final class TrainingSamples {
     private final long seed;
     private final double quadMixup;
     private final boolean spliceNegatives;
+    private final double spliceP;
+    private final int spliceMin;
+    private final int spliceMax;
     private final double randomWindow;
     private final double minMaskMean;
     private final int imageSize;
@@ -74,6 +77,9 @@ public final class TrainingSamples {
         this.seed = b.seed;
         this.quadMixup = b.quadMixup;
         this.spliceNegatives = b.spliceNegatives;
+        this.spliceP = b.spliceP;
+        this.spliceMin = b.spliceMin;
+        this.spliceMax = b.spliceMax;
         this.randomWindow = b.randomWindow;
         this.minMaskMean = b.minMaskMean;
         this.imageSize = b.imageSize;
@@ -193,10 +199,10 @@ public final class TrainingSamples {
     private float[][] audio(float[] clip, RawReader part, int item, SplittableRandom rnd) {
         float[] wave = clip;
         float[] pos = null;
-        if (spliceNegatives) {
+        if (spliceNegatives && (spliceP >= 1 || rnd.nextDouble() < spliceP)) {
             float[] negative = otherAudio(part, item, rnd);
             if (negative != null) {
-                AudioAugment.Spliced s = AudioAugment.spliceNegative(wave, negative, rnd);
+                AudioAugment.Spliced s = AudioAugment.spliceNegative(wave, negative, spliceMin, spliceMax, rnd);
                 wave = s.audio();
                 pos = s.positive();
             }
@@ -331,6 +337,9 @@ public final class TrainingSamples {
         private long seed;
         private double quadMixup = QuadMixup.P;
         private boolean spliceNegatives = true;
+        private double spliceP = 1;
+        private int spliceMin = io.denseav.data.AudioPreprocessor.SAMPLE_RATE;
+        private int spliceMax = 4 * io.denseav.data.AudioPreprocessor.SAMPLE_RATE;
         private double randomWindow = 0.5;
         private double minMaskMean = AudioAugment.MIN_MASK_MEAN;
         private int imageSize = ImagePreprocessor.LOAD_SIZE;
@@ -365,6 +374,19 @@ public final class TrainingSamples {
         /** Whether to splice 1–4 s of another clip into each clip ({@code neg_audio}, on). */
         public Builder spliceNegatives(boolean on) {
             this.spliceNegatives = on;
+            return this;
+        }
+
+        /**
+         * Splice with probability {@code p} a piece of {@code minSeconds}–{@code maxSeconds} (the reference: always,
+         * 1–4 s, into 10.26 s captions; shorter prompts need shorter pieces, or the piece replaces the whole prompt).
+         */
+        public Builder splice(double p, double minSeconds, double maxSeconds) {
+            if (!(minSeconds > 0 && maxSeconds >= minSeconds)) throw new IllegalArgumentException("splice " + minSeconds + "–" + maxSeconds + " s");
+            this.spliceNegatives = p > 0;
+            this.spliceP = probability(p, "splice");
+            this.spliceMin = (int) Math.round(minSeconds * io.denseav.data.AudioPreprocessor.SAMPLE_RATE);
+            this.spliceMax = (int) Math.round(maxSeconds * io.denseav.data.AudioPreprocessor.SAMPLE_RATE);
             return this;
         }
 

@@ -98,4 +98,17 @@ class PlacesAndManifestReaderTest {
         Path csv = Fixtures.text(tmp.resolve("h.csv"), "a.png,a.wav\n");
         assertThrows(DataException.class, () -> new ManifestReader(csv, 0, ReaderOptions.defaults()));
     }
+
+    @Test
+    void manifestKeepsOnlyTheAskedSplit() {
+        Fixtures.solid(tmp.resolve("a.png"), 20, 20, 0x808080);
+        Fixtures.wav(tmp.resolve("a.wav"), 16000, 1600);
+        Path csv = Fixtures.text(tmp.resolve("pairs.csv"), "image,audio,label,split\n"
+                + "a.png,a.wav,0,train\na.png,a.wav,1,test\na.png,a.wav,1,train\n");
+        ManifestReader train = new ManifestReader(csv, 0, "train", ReaderOptions.defaults());
+        assertEquals(2, train.size());
+        assertEquals(1, train.get(1).source());
+        assertEquals(1, new ManifestReader(csv, 0, "test", ReaderOptions.defaults()).size());
+        assertEquals(3, new ManifestReader(csv, 0, null, ReaderOptions.defaults()).size());
+    }
 }

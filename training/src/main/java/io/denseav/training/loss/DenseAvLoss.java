@@ -61,6 +61,11 @@ public final class DenseAvLoss {
 
     /** Builds every term and the total into the inputs' graph. */
     public static Terms build(Inputs in, LossDims d, LossWeights weights) {
+        return build(in, d, weights, false);
+    }
+
+    /** As {@link #build(Inputs, LossDims, LossWeights)}; {@code globalPool} scores InfoNCE with the global-pooling baseline. */
+    public static Terms build(Inputs in, LossDims d, LossWeights weights, boolean globalPool) {
         SameDiff sd = in.audio().getSameDiff();
         SDVariable wLog = in.wLog() != null ? in.wLog() : InfoNce.calibration(sd, in.audio().dataType(), weights.calInit());
         SDVariable paired = SimilarityVolume.paired(in.audio(), in.image(), in.frameMask(), d.heads(), d.code(), d.batch(),
@@ -68,7 +73,9 @@ public final class DenseAvLoss {
         Map<String, SDVariable> terms = new LinkedHashMap<>();
         Map<String, Double> w = new LinkedHashMap<>();
         if (weights.nce() > 0) {
-            add(terms, w, NCE, weights.nce(), InfoNce.loss(InfoNce.scores(in.audio(), in.image(), in.frameMask(), d), wLog, d.batch()));
+            SDVariable s = globalPool ? io.denseav.graphs.GlobalPoolAggregator.scores(in.audio(), in.image(), in.frameMask(),
+                    d.heads(), d.code(), d.batch(), d.t(), d.batch(), d.hw()) : InfoNce.scores(in.audio(), in.image(), in.frameMask(), d);
+            add(terms, w, NCE, weights.nce(), InfoNce.loss(s, wLog, d.batch()));
         }
         if (weights.calBalance() > 0) {
             add(terms, w, CAL_BALANCE, weights.calBalance(), CalibrationBalance.loss(wLog, weights.calInit()));
