@@ -56,7 +56,7 @@ final class VideoCommand implements Callable<Integer> {
             int samples = (int) Math.round(seconds * AudioPreprocessor.SAMPLE_RATE);
             io.denseav.data.Audio decoded = io.denseav.data.AudioLoader.load(video); // decoded once, used twice
             PreprocessedAudio clip = AudioPreprocessor.unpadded().apply(decoded);
-            HeatmapCommand.checkAudible(video, clip);
+            io.denseav.evaluation.Grounding.requireAudible(video, clip);
             INDArray wave = clip.audio().get(NDArrayIndex.all(), NDArrayIndex.interval(0, Math.min(samples, (int) clip.length())));
             float[] raw = AudioPreprocessor.unpadded().normalized(false).apply(decoded).audio().toFloatVector();
             float[] sound = java.util.Arrays.copyOf(raw, Math.min(raw.length, samples));
