@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "denseav", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "DenseAV (Hamilton et al., CVPR 2024) on the JVM: audio-visual grounding with DL4J/SameDiff.",
         subcommands = {InspectCommand.class, ConvertCommand.class, FeaturesCommand.class, HeatmapCommand.class, RetrieveCommand.class, VideoCommand.class,
-                DatasetCommand.class, TrainCommand.class, EvalCommand.class,
+                DatasetCommand.class, TrainCommand.class, DemoCommand.class, EvalCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
