@@ -56,7 +56,7 @@ public final class Presets {
         // so every regulariser is 10x lighter here; L_Dis (0 in the reference yaml) is on
         LossWeights losses = LossWeights.builder().nonneg(0.001).silenceL1(0.001).negAudio(0.001).tv(0.001)
                 .specialization(0.005).mixup(0.01).disentangle(0.01).build();
-        TrainConfig training = new TrainConfig(0, 16, 20, 380, 5e-4, 50, GradientClipping.DEFAULT_MAX_NORM,
+        TrainConfig training = new TrainConfig(0, 16, 20, 130, 5e-4, 50, GradientClipping.DEFAULT_MAX_NORM,
                 TrainConfig.ImageTraining.ALL, true, false, 100, losses, "misa");
         return new Preset("tuxpaint-tiny", model, CLIP_SAMPLES, training,
                 "tiny DenseAV-2head from scratch on TuxPaint-AV (ViT 4x96/16, HuBERT-style 2x64, code 32, K=2, L_Dis)",
