@@ -47,6 +47,8 @@ final class TrainCommand implements Callable<Integer> {
     Integer heads;
     @Option(names = "--sim-agg", paramLabel = "A", description = "misa (DenseAV) or imagebind (the global-pooling baseline).")
     String simAgg;
+    @Option(names = "--freeze-audio", description = "Keep the audio backbone fixed in phase 2 (the reference fine-tunes all of HuBERT).")
+    boolean freezeAudio;
     @Option(names = "--resume", description = "Continue from the newest checkpoint in OUT.")
     boolean resume;
     @Option(names = "--export", paramLabel = "DIR", description = "Also write the final model (model.safetensors + config.json) here.")
@@ -68,6 +70,7 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null || warmup != null) c = c.withSteps(warmup != null ? warmup : c.warmupSteps(), steps != null ? steps : c.trainSteps());
         if (seed != null) c = c.withSeed(seed);
         if (every != null) c = c.withCheckpointEvery(every);
+        if (freezeAudio) c = c.withFinetuneAudio(false);
         if (simAgg != null) {
             if (!simAgg.equals("misa") && !simAgg.equals(io.denseav.graphs.GlobalPoolAggregator.NAME)) {
                 throw new BadInputException("--sim-agg must be misa or " + io.denseav.graphs.GlobalPoolAggregator.NAME);

@@ -62,6 +62,11 @@ public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSt
                 trainPooling, n, losses, simAgg);
     }
 
+    public TrainConfig withFinetuneAudio(boolean on) {
+        return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, on,
+                trainPooling, checkpointEvery, losses, simAgg);
+    }
+
     public TrainConfig withSimAgg(String agg) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
                 trainPooling, checkpointEvery, losses, agg);

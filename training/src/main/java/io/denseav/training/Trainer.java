@@ -75,6 +75,7 @@ public final class Trainer {
             history.addAll(st.history());
             model = DenseAv.load(last);
             Checkpoints.loadOptimizer(last, adam);
+            truncateJsonl(step); // steps a killed run logged after its last checkpoint are run again
         } else {
             model = fresh.get();
         }
@@ -93,7 +94,13 @@ public final class Trainer {
                 for (TrainingBatch b : e) {
                     if (step >= config.totalSteps() || ran >= stopAfter) break;
                     Map<String, Double> losses = step(graph, adam, b, step, config);
+                    double total = losses.values().iterator().next();
+                    if (!Double.isFinite(total)) { // the weights are already updated: keep the last good checkpoint
+                        throw new IllegalStateException("the loss is " + total + " at step " + (step + 1) + " " + losses
+                                + "; the last good checkpoint is " + (last == null ? "none" : last));
+                    }
                     history.add(losses);
+                    appendJsonl(step, losses);
                     int phase = config.phaseOf(step);
                     listener.accept(new Step(step, phase, lrAt(step), losses));
                     step++;
@@ -106,6 +113,34 @@ public final class Trainer {
             }
         }
         return new Result(last, history);
+    }
+
+    /** One line per step in {@code OUT/metrics.jsonl}: step, phase, lr and every loss term. */
+    private void appendJsonl(long step, Map<String, Double> losses) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("step", step + 1);
+        line.put("phase", config.phaseOf(step));
+        line.put("lr", lrAt(step));
+        line.putAll(losses);
+        try {
+            java.nio.file.Files.createDirectories(outDir);
+            java.nio.file.Files.writeString(outDir.resolve("metrics.jsonl"), ModelFiles.JSON.copy()
+                    .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(line) + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + outDir.resolve("metrics.jsonl") + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void truncateJsonl(long steps) {
+        java.nio.file.Path f = outDir.resolve("metrics.jsonl");
+        try {
+            if (!java.nio.file.Files.exists(f)) return;
+            List<String> lines = java.nio.file.Files.readAllLines(f);
+            java.nio.file.Files.write(f, lines.subList(0, (int) Math.min(lines.size(), steps)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot rewrite " + f + ": " + e.getMessage(), e);
+        }
     }
 
     private double lrAt(long step) {

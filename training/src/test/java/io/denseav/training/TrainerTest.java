@@ -56,6 +56,20 @@ class TrainerTest {
         double first = mean(h.subList(0, 5)), last = mean(h.subList(h.size() - 5, h.size()));
         assertTrue(last < first, "InfoNCE falls: first 5 steps " + first + ", last 5 " + last);
         assertNotNull(r.checkpoint());
+        assertEquals(c.totalSteps(), java.nio.file.Files.readAllLines(tmp.resolve("run/metrics.jsonl")).size());
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint() throws Exception {
+        Path csv = TinyData.write(tmp.resolve("data"), 4);
+        TrainConfig c = config(1, 4).withCheckpointEvery(2);
+        DenseAv model = DenseAv.random(TinyData.microModel(2), 5);
+        Trainer t = new Trainer(c, TinyData.samples(csv, c.seed()), tmp.resolve("run")).listener(s -> {
+            if (s.step() == 2) model.weights().get("image_aligner.layer.weight").assign(Double.NaN);
+        });
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> t.run(() -> model, false));
+        assertTrue(e.getMessage().contains("NaN at step 4") && e.getMessage().contains("step-0000002"), e.getMessage());
+        assertEquals(2, Checkpoints.state(Checkpoints.latest(tmp.resolve("run"))).step());
     }
 
     @Test
