@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code denseav} command: a thin layer over the library APIs of the modules. */
-@Command(name = "denseav", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "denseav", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "DenseAV (Hamilton et al., CVPR 2024) on the JVM: audio-visual grounding with DL4J/SameDiff.",
         subcommands = {InspectCommand.class, ConvertCommand.class, FeaturesCommand.class, HeatmapCommand.class, RetrieveCommand.class, VideoCommand.class,
                 DatasetCommand.class, TrainCommand.class, DemoCommand.class, EvalCommand.class,

@@ -38,4 +38,17 @@ class DemoCommandTest {
         assertEquals(Main.EXIT_BAD_INPUT, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
+
+    @Test
+    void everyCommandPrintsItsHelp() {
+        String[][] commands = {{"heatmap"}, {"eval"}, {"dataset", "tuxpaint"}, {"train"}, {"demo"}, {"bench", "retrieval"},
+                {"features", "image"}, {"retrieve"}, {"video"}, {"convert"}, {"inspect"}};
+        for (String[] c : commands) {
+            String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+            args[c.length] = "--help";
+            CliTest.Result r = CliTest.run(args);
+            assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: denseav " + String.join(" ", c)), r.out());
+        }
+    }
 }
