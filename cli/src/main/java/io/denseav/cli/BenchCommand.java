@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * (generic x86_64 vs AVX-512). Model-level benchmarks join it as the model arrives.
  */
 @Command(name = "bench", description = "Print throughput numbers: the ND4J backend (default) or the backbones.",
-        subcommands = {BackboneBench.class, InferenceBench.class, DataBench.class, RetrievalBench.class})
+        subcommands = {BackboneBench.class, InferenceBench.class, DataBench.class, RetrievalBench.class, TrainBench.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", description = "Time budget per measurement (default ${DEFAULT-VALUE}).", defaultValue = "3")
