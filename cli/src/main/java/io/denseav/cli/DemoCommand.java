@@ -1,6 +1,7 @@
 package io.denseav.cli;
 
 import io.denseav.evaluation.Grounding;
+import io.denseav.evaluation.report.Svg;
 import io.denseav.evaluation.viz.HeatmapOverlay;
 import io.denseav.graphs.DenseAv;
 import java.io.IOException;
@@ -61,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         StringBuilder html = new StringBuilder("<!doctype html><meta charset=utf-8><title>DenseAV demo</title>"
                 + "<style>body{font-family:sans-serif;margin:2em}figure{display:inline-block;margin:0 1em 1em 0}"
-                + "img{width:320px;image-rendering:auto}</style><h1>DenseAV demo</h1><p>Model: " + esc(model == null
+                + "img{width:320px;image-rendering:auto}</style><h1>DenseAV demo</h1><p>Model: " + Svg.esc(model == null
                 ? "bundled default (tiny DenseAV-2head trained on TuxPaint-AV, see README)" : modelPath.toString())
                 + ". Heat: masked time mean of the head-max similarity, min-max normalised (inferno, alpha = value). "
                 + "Two-head picture: head 0 (language) red, head 1 (sound) blue.</p>");
@@ -73,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
                 Grounding g = FeaturesCommand.step(p[0] + " prompt", () -> Grounding.of(m, img, Path.of(p[1])));
                 Path overlay = out.resolve(p[0] + "_overlay.png");
                 HeatmapOverlay.writePng(g.overlay(), overlay);
-                html.append("<h2>").append(esc(p[2])).append("</h2><figure><img src='").append(overlay.getFileName())
+                html.append("<h2>").append(Svg.esc(p[2])).append("</h2><figure><img src='").append(overlay.getFileName())
                         .append("'><figcaption>heat</figcaption></figure>");
                 o.printf("wrote %s%n", overlay);
                 if (m.config().heads() == 2) {
@@ -126,9 +127,5 @@ final class DemoCommand implements Callable<Integer> {
         String n = p.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot < 0 ? "" : n.substring(dot);
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;");
     }
 }

@@ -47,6 +47,11 @@ public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSt
         return step < warmupSteps ? step : step - warmupSteps;
     }
 
+    /** The learning rate of a 0-based global step: the per-phase linear warm-up (§5.2). */
+    public double lrAt(long step) {
+        return new LearningRate(lr, lrWarmup).at(stepInPhase(step));
+    }
+
     public TrainConfig withSeed(long s) {
         return new TrainConfig(s, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
                 trainPooling, checkpointEvery, losses, simAgg);

@@ -85,6 +85,7 @@ public final class Trainer {
         Map<Boolean, TrainingGraph> graphs = new HashMap<>(); // with and without the silence term, sharing weights
         java.util.function.Function<Boolean, TrainingGraph> graph = silence -> graphs.computeIfAbsent(silence,
                 s -> new TrainingGraph(m, config, batch, data.imageSize(), data.audioSamples(), s));
+        int frames = model.alignedFrames(data.audioSamples());
         int perEpoch = data.size() / batch;
         if (perEpoch == 0) throw new IllegalArgumentException("the data holds " + data.size() + " items, fewer than one batch of " + batch);
         long ran = 0;
@@ -93,7 +94,7 @@ public final class Trainer {
             try (TrainingSamples.Epoch e = data.epoch(epoch, batch, (int) (step % perEpoch))) {
                 for (TrainingBatch b : e) {
                     if (step >= config.totalSteps() || ran >= stopAfter) break;
-                    Map<String, Double> losses = step(graph, adam, b, step, config);
+                    Map<String, Double> losses = step(graph, frames, adam, b, step, config);
                     double total = losses.values().iterator().next();
                     if (!Double.isFinite(total)) { // the weights are already updated: keep the last good checkpoint
                         throw new IllegalStateException("the loss is " + total + " at step " + (step + 1) + " " + losses
@@ -102,7 +103,7 @@ public final class Trainer {
                     history.add(losses);
                     appendJsonl(step, losses);
                     int phase = config.phaseOf(step);
-                    listener.accept(new Step(step, phase, lrAt(step), losses));
+                    listener.accept(new Step(step, phase, config.lrAt(step), losses));
                     step++;
                     ran++;
                     if (step % config.checkpointEvery() == 0 || step == config.totalSteps()) {
@@ -120,7 +121,7 @@ public final class Trainer {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", step + 1);
         line.put("phase", config.phaseOf(step));
-        line.put("lr", lrAt(step));
+        line.put("lr", config.lrAt(step));
         line.putAll(losses);
         try {
             java.nio.file.Files.createDirectories(outDir);
@@ -143,27 +144,23 @@ public final class Trainer {
         }
     }
 
-    private double lrAt(long step) {
-        return new LearningRate(config.lr(), config.lrWarmup()).at(config.stepInPhase(step));
-    }
-
-    /** One optimisation step; returns the loss terms. */
-    static Map<String, Double> step(java.util.function.Function<Boolean, TrainingGraph> graphs, Adam adam, TrainingBatch b,
-                                    long step, TrainConfig config) {
-        TrainingGraph any = graphs.apply(true);
-        INDArray frameMask = FrameMask.of(b.audioMask(), any.frames());
-        INDArray positive = FrameMask.interpolated(b.positiveMask(), any.frames());
+    /**
+     * One optimisation step; returns the loss terms. {@code graphs} gives the graph with (true) or without the silence
+     * term, which the reference applies only to batches with at least 250 masked-out frames.
+     */
+    static Map<String, Double> step(java.util.function.Function<Boolean, TrainingGraph> graphs, int frames, Adam adam,
+                                    TrainingBatch b, long step, TrainConfig config) {
+        INDArray frameMask = FrameMask.of(b.audioMask(), frames);
+        INDArray positive = FrameMask.interpolated(b.positiveMask(), frames);
         LossSampling sampling = new LossSampling(config.seed() * 0x9E3779B97F4A7C15L + step);
-        boolean silence = sampling.silence(frameMask) != null;
-        sampling = new LossSampling(config.seed() * 0x9E3779B97F4A7C15L + step); // the same draws in the graph's order
-        TrainingGraph g = graphs.apply(silence);
+        TrainingGraph g = graphs.apply(sampling.silenceApplies(frameMask));
         Map<String, INDArray> in = new HashMap<>();
         in.put(TrainingGraph.IMAGE, b.images());
         in.put(TrainingGraph.AUDIO, b.audio());
         in.putAll(g.lossInputs(frameMask, positive, b.source(), b.imageMasks(), sampling));
         List<String> trainable = g.trainable(config.phaseOf(step));
         OutAndGrad r = g.run(in, trainable);
-        double lr = new LearningRate(config.lr(), config.lrWarmup()).at(config.stepInPhase(step));
+        double lr = config.lrAt(step);
         for (String name : trainable) {
             INDArray grad = r.getGradients().get(name);
             if (grad == null) continue;

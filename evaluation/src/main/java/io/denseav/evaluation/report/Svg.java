@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** The report's charts as inline SVG (no script, no external style): grouped bars, PR curves, a line chart. */
-final class Svg {
+public final class Svg {
     static final String[] COLORS = {"#3b6fb6", "#e08a2c", "#4c9a52", "#b8443c", "#7d5ba6", "#8c6d31"};
 
     private Svg() {
@@ -139,7 +139,7 @@ final class Svg {
     }
 
     /** XML/HTML text escaping. */
-    static String esc(String s) {
+    public static String esc(String s) {
         if (s == null) return "";
         StringBuilder b = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {

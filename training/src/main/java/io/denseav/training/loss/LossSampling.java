@@ -43,6 +43,17 @@ public final class LossSampling {
         return new Pairs(audio, image);
     }
 
+    /** Whether {@link #silence} draws rows for this {@code [B, T]} mask: at least N masked-out frames (draws nothing). */
+    public boolean silenceApplies(INDArray frameMask) {
+        return maskedOut(frameMask.toFloatMatrix()) >= samples;
+    }
+
+    private static int maskedOut(float[][] frameMask) {
+        int count = 0;
+        for (float[] row : frameMask) for (float v : row) if (v == 0f) count++;
+        return count;
+    }
+
     /** {@link #silence(float[][])} of a {@code [B, T]} mask array. */
     public int[] silence(INDArray frameMask) {
         return silence(frameMask.toFloatMatrix());
@@ -56,8 +67,7 @@ public final class LossSampling {
      */
     public int[] silence(float[][] frameMask) {
         int t = frameMask.length == 0 ? 0 : frameMask[0].length;
-        int count = 0;
-        for (float[] row : frameMask) for (float v : row) if (v == 0f) count++;
+        int count = maskedOut(frameMask);
         if (count < samples) return null;
         int[] masked = new int[count];
         int n = 0;
