@@ -88,6 +88,18 @@ public final class DenseAv implements Closeable {
         return new DenseAv(null, c, Params.random(seed), Params.random(seed + 1), Params.random(seed + 2));
     }
 
+    /**
+     * A replica of this model for a data-parallel worker: the same configuration and settings, with its own copy
+     * of every weight the graphs built so far use, on the calling thread's device. Build the graphs first.
+     */
+    public DenseAv replica() {
+        DenseAv r = new DenseAv(null, config, dino.replica(), hubert.replica(), heads.replica());
+        r.trainPooling = trainPooling;
+        r.clipSamples = clipSamples;
+        r.simAgg = simAgg;
+        return r;
+    }
+
     /** The official key prefixes of the image and audio backbones inside a DenseAV checkpoint (§6.3). */
     public String imagePrefix() {
         return config.lora() ? "image_model.base_model.model.model." : "image_model.model.";

@@ -111,6 +111,18 @@ public final class Params {
         return v != null ? v : sd.var(name, get(name, shape));
     }
 
+    /**
+     * A copy for another device or worker: every weight handed out so far, duplicated on the calling thread's device
+     * (ND4J allocates on the thread's device). Weights not yet handed out are read again from the same checkpoint;
+     * random weights must all have been handed out, or the replica would draw different ones.
+     */
+    public Params replica() {
+        Params p = new Params(file, layout, tensors, random == null ? null : new Random(0), dtype);
+        cache.forEach((k, v) -> p.cache.put(k, v.dup()));
+        p.used.addAll(used);
+        return p;
+    }
+
     /** The weights handed out so far, by canonical name (what the graphs built from these params hold). */
     public Map<String, INDArray> loaded() {
         return java.util.Collections.unmodifiableMap(cache);

@@ -31,7 +31,7 @@ public final class Presets {
     }
 
     public static Map<String, Preset> all() {
-        return Map.of("tuxpaint-tiny", tuxpaintTiny());
+        return Map.of("tuxpaint-tiny", tuxpaintTiny(), "paper", paper());
     }
 
     public static Preset named(String name) {
@@ -63,5 +63,24 @@ public final class Presets {
                 // prompts last ~0.8 s: a 1–4 s negative piece would replace the whole prompt, so half the clips get
                 // a 0.25–0.75 s piece (the reference splices every 10.26 s caption with 1–4 s, ~10–40%)
                 b -> b.audioSamples(CLIP_SAMPLES).splice(0.5, 0.25, 0.75));
+    }
+
+    /**
+     * The reference's settings (denseav-reference.md §5, configs/av_align.yaml): DINO ViT-S/8 with LoRA r 8 and
+     * HuBERT-Large, code 384 in 2 heads, 10.26 s clips, 3000 warm-up steps, Adam 5e-5 with a 1000-step warm-up per
+     * phase, clipping 10, train-mode pooling, a contrastive batch of 40 (4 GPUs × 10), phase 2 until stopped
+     * (max_steps 1,000,001). Start it from pretrained weights ({@code init}): random backbones do not make DenseAV.
+     */
+    public static Preset paper() {
+        VitConfig image = VitConfig.small(8).withEps(VitConfig.DENSEAV_EPS);
+        HubertConfig audio = HubertConfig.large().withEps(1e-5, HubertConfig.DENSEAV_ENCODER_EPS);
+        DenseAvConfig model = new DenseAvConfig(image, audio, 384, 2, 6, true, true, "max_elementwise");
+        TrainConfig reference = TrainConfig.reference(3000, 1_000_001);
+        TrainConfig training = new TrainConfig(reference.seed(), 40, reference.warmupSteps(), reference.trainSteps(),
+                reference.lr(), reference.lrWarmup(), reference.clipNorm(), reference.imageBackbone(), reference.finetuneAudio(),
+                reference.trainPooling(), reference.checkpointEvery(), reference.losses(), reference.simAgg());
+        return new Preset("paper", model, io.denseav.graphs.DenseAv.RELEASED_CLIP_SAMPLES, training,
+                "the reference's DenseAV-2head settings (ViT-S/8 + LoRA, HuBERT-Large, batch 40, lr 5e-5)",
+                b -> b.audioSamples(io.denseav.graphs.DenseAv.RELEASED_CLIP_SAMPLES));
     }
 }

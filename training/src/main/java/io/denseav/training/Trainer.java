@@ -5,14 +5,18 @@ import io.denseav.data.train.TrainingBatch;
 import io.denseav.data.train.TrainingSamples;
 import io.denseav.graphs.DenseAv;
 import io.denseav.training.loss.LossSampling;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -31,6 +35,10 @@ public final class Trainer {
     public record Step(long step, int phase, double lr, Map<String, Double> losses) {
     }
 
+    /** One validation: after {@code step} steps, its metrics and how long it took. */
+    public record Validation(long step, Map<String, Double> metrics, double seconds) {
+    }
+
     /** The finished run: its last checkpoint folder (an HF-style model folder too) and the loss history. */
     public record Result(Path checkpoint, List<Map<String, Double>> history) {
     }
@@ -38,8 +46,14 @@ public final class Trainer {
     private final TrainConfig config;
     private final TrainingSamples data;
     private final Path outDir;
-    private java.util.function.Consumer<Step> listener = s -> { };
+    private Consumer<Step> listener = s -> { };
     private long stopAfter = Long.MAX_VALUE;
+    private int workers = 1;
+    private int validateEvery;
+    private Function<DenseAv, Map<String, Double>> validator;
+    private Consumer<Validation> validationListener;
+    static final String METRICS = "metrics.jsonl";
+    static final String VALIDATION = "validation.jsonl";
 
     public Trainer(TrainConfig config, TrainingSamples data, Path outDir) {
         this.config = config;
@@ -48,9 +62,42 @@ public final class Trainer {
     }
 
     /** Called after every step. */
-    public Trainer listener(java.util.function.Consumer<Step> l) {
+    public Trainer listener(Consumer<Step> l) {
         this.listener = l;
         return this;
+    }
+
+    /**
+     * Trains on {@code n} workers whose features join one gathered contrastive batch ({@link DataParallel}); the
+     * batch must split evenly. 1 (the default) is one graph on the current device.
+     */
+    public Trainer workers(int n) {
+        if (n < 1) throw new IllegalArgumentException("workers " + n);
+        this.workers = n;
+        return this;
+    }
+
+    /**
+     * Periodic validation: every {@code every} steps and at the end, {@code metrics} scores the model (in eval mode;
+     * e.g. retrieval recall and prompted mIoU through the evaluation module); each result is a line of
+     * {@code OUT/validation.jsonl} and goes to {@code listener}.
+     */
+    public Trainer validation(int every, Function<DenseAv, Map<String, Double>> metrics, Consumer<Validation> listener) {
+        if (every < 1) throw new IllegalArgumentException("validation every " + every);
+        this.validateEvery = every;
+        this.validator = metrics;
+        this.validationListener = listener;
+        return this;
+    }
+
+    private void validate(DenseAv model, long step) {
+        long t0 = System.nanoTime();
+        Map<String, Double> m = validator.apply(model);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("step", step);
+        line.putAll(m);
+        append(VALIDATION, line);
+        validationListener.accept(new Validation(step, m, (System.nanoTime() - t0) / 1e9));
     }
 
     /** Stops (without a final checkpoint) after this many steps of this invocation: tests of interrupted runs. */
@@ -75,17 +122,20 @@ public final class Trainer {
             history.addAll(st.history());
             model = DenseAv.load(last);
             Checkpoints.loadOptimizer(last, adam);
-            truncateJsonl(step); // steps a killed run logged after its last checkpoint are run again
+            truncateJsonl(METRICS, step);
+            truncateJsonl(VALIDATION, step);
         } else {
             model = fresh.get();
         }
         model.clipSamples(data.audioSamples()).simAgg(config.simAgg());
+        try (GradientEngine engine = workers > 1 ? new DataParallel(model, config, data.imageSize(), data.audioSamples(), workers)
+                : new SingleDevice(model, config, data.imageSize(), data.audioSamples())) {
+            return loop(engine, model, adam, step, last, history);
+        }
+    }
+
+    private Result loop(GradientEngine engine, DenseAv model, Adam adam, long step, Path last, List<Map<String, Double>> history) {
         int batch = config.batchSize();
-        DenseAv m = model;
-        Map<Boolean, TrainingGraph> graphs = new HashMap<>(); // with and without the silence term, sharing weights
-        java.util.function.Function<Boolean, TrainingGraph> graph = silence -> graphs.computeIfAbsent(silence,
-                s -> new TrainingGraph(m, config, batch, data.imageSize(), data.audioSamples(), s));
-        int frames = model.alignedFrames(data.audioSamples());
         int perEpoch = data.size() / batch;
         if (perEpoch == 0) throw new IllegalArgumentException("the data holds " + data.size() + " items, fewer than one batch of " + batch);
         long ran = 0;
@@ -94,7 +144,7 @@ public final class Trainer {
             try (TrainingSamples.Epoch e = data.epoch(epoch, batch, (int) (step % perEpoch))) {
                 for (TrainingBatch b : e) {
                     if (step >= config.totalSteps() || ran >= stopAfter) break;
-                    Map<String, Double> losses = step(graph, frames, adam, b, step, config);
+                    Map<String, Double> losses = step(engine, adam, b, step, config);
                     double total = losses.values().iterator().next();
                     if (!Double.isFinite(total)) { // the weights are already updated: keep the last good checkpoint
                         throw new IllegalStateException("the loss is " + total + " at step " + (step + 1) + " " + losses
@@ -110,6 +160,7 @@ public final class Trainer {
                         last = Checkpoints.save(outDir, step, model, adam,
                                 new Checkpoints.TrainerState(step, config, history));
                     }
+                    if (validator != null && (step % validateEvery == 0 || step == config.totalSteps())) validate(model, step);
                 }
             }
         }
@@ -123,52 +174,49 @@ public final class Trainer {
         line.put("phase", config.phaseOf(step));
         line.put("lr", config.lrAt(step));
         line.putAll(losses);
+        append(METRICS, line);
+    }
+
+    private void append(String file, Map<String, Object> line) {
+        Path f = outDir.resolve(file);
         try {
-            java.nio.file.Files.createDirectories(outDir);
-            java.nio.file.Files.writeString(outDir.resolve("metrics.jsonl"), ModelFiles.JSON.copy()
-                    .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(line) + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + outDir.resolve("metrics.jsonl") + ": " + e.getMessage(), e);
+            Files.createDirectories(outDir);
+            Files.writeString(f, ModelFiles.JSON.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(line) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
         }
     }
 
-    private void truncateJsonl(long steps) {
-        java.nio.file.Path f = outDir.resolve("metrics.jsonl");
+    /** Drops the lines a killed run logged after its last checkpoint ({@code "step"} above {@code steps}): they run again. */
+    private void truncateJsonl(String file, long steps) {
+        Path f = outDir.resolve(file);
         try {
-            if (!java.nio.file.Files.exists(f)) return;
-            List<String> lines = java.nio.file.Files.readAllLines(f);
-            java.nio.file.Files.write(f, lines.subList(0, (int) Math.min(lines.size(), steps)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot rewrite " + f + ": " + e.getMessage(), e);
+            if (!Files.exists(f)) return;
+            List<String> keep = new ArrayList<>();
+            for (String l : Files.readAllLines(f)) {
+                if (!l.isBlank() && ModelFiles.JSON.readTree(l).path("step").asLong() <= steps) keep.add(l);
+            }
+            Files.write(f, keep);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + f + ": " + e.getMessage(), e);
         }
     }
 
-    /**
-     * One optimisation step; returns the loss terms. {@code graphs} gives the graph with (true) or without the silence
-     * term, which the reference applies only to batches with at least 250 masked-out frames.
-     */
-    static Map<String, Double> step(java.util.function.Function<Boolean, TrainingGraph> graphs, int frames, Adam adam,
-                                    TrainingBatch b, long step, TrainConfig config) {
-        INDArray frameMask = FrameMask.of(b.audioMask(), frames);
-        INDArray positive = FrameMask.interpolated(b.positiveMask(), frames);
+    /** One optimisation step: the engine's loss and gradients, per-parameter clipping, Adam; returns the loss terms. */
+    static Map<String, Double> step(GradientEngine engine, Adam adam, TrainingBatch b, long step, TrainConfig config) {
+        INDArray frameMask = FrameMask.of(b.audioMask(), engine.frames());
+        INDArray positive = FrameMask.interpolated(b.positiveMask(), engine.frames());
         LossSampling sampling = new LossSampling(config.seed() * 0x9E3779B97F4A7C15L + step);
-        TrainingGraph g = graphs.apply(sampling.silenceApplies(frameMask));
-        Map<String, INDArray> in = new HashMap<>();
-        in.put(TrainingGraph.IMAGE, b.images());
-        in.put(TrainingGraph.AUDIO, b.audio());
-        in.putAll(g.lossInputs(frameMask, positive, b.source(), b.imageMasks(), sampling));
-        List<String> trainable = g.trainable(config.phaseOf(step));
-        OutAndGrad r = g.run(in, trainable);
+        GradientEngine.Result r = engine.gradients(b, frameMask, positive, sampling, config.phaseOf(step));
         double lr = config.lrAt(step);
-        for (String name : trainable) {
-            INDArray grad = r.getGradients().get(name);
-            if (grad == null) continue;
+        List<String> changed = new ArrayList<>();
+        r.gradients().forEach((name, grad) -> {
             GradientClipping.clip(grad, config.clipNorm());
-            adam.update(name, g.array(name), grad, lr);
-        }
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (String n : g.lossNames()) out.put(n, r.getOutputs().get(n).getDouble(0));
-        return out;
+            adam.update(name, engine.weight(name), grad, lr);
+            changed.add(name);
+        });
+        engine.updated(changed);
+        return r.losses();
     }
 }

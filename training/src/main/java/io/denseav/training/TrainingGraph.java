@@ -2,7 +2,6 @@ package io.denseav.training;
 
 import io.denseav.graphs.DenseAv;
 import io.denseav.graphs.Graphs;
-import io.denseav.training.loss.DenseAvLoss;
 import io.denseav.training.loss.LossDims;
 import io.denseav.training.loss.LossSampling;
 import java.util.ArrayList;
@@ -24,13 +23,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class TrainingGraph {
     public static final String IMAGE = "image";
     public static final String AUDIO = "audio";
-    public static final String FRAME_MASK = "frame_mask";
-    public static final String POS_MASK = "pos_mask";
-    public static final String SOURCE = "source";
-    public static final String IMAGE_MASK = "image_mask";
-    public static final String NONNEG_AUDIO = "nonneg_audio_rows";
-    public static final String NONNEG_IMAGE = "nonneg_image_rows";
-    public static final String SILENCE = "silence_rows";
 
     private final DenseAv model;
     private final TrainConfig config;
@@ -39,9 +31,7 @@ public final class TrainingGraph {
     private final int frames;
     private final int mapSize;
     private final Map<String, String> component = new LinkedHashMap<>(); // variable → image | lora | audio | head
-    private final List<String> lossNames = new ArrayList<>();
-    private final LossDims dims;
-    private final boolean silence;
+    private final LossBlock loss;
 
     /**
      * @param silence whether the silence-L1 term is in the graph: the reference applies it only to batches with at
@@ -57,25 +47,19 @@ public final class TrainingGraph {
         SDVariable imageFeats = model.addImagePath(sd, image, batch, imageSize, imageSize, config.trainPooling());
         SDVariable audioFeats = model.addAudioPath(sd, audio, batch, samples);
         this.frames = model.alignedFrames(samples);
-        int grid = imageSize / model.config().image().patch();
-        this.mapSize = config.trainPooling() ? grid / 2 : grid;
-        this.silence = silence;
-        this.dims = new LossDims(batch, model.config().heads(), model.config().codeDim(), mapSize, mapSize, frames);
-        DenseAvLoss.Inputs in = new DenseAvLoss.Inputs(audioFeats, imageFeats,
-                sd.placeHolder(FRAME_MASK, DataType.FLOAT, batch, frames), sd.placeHolder(POS_MASK, DataType.FLOAT, batch, frames),
-                sd.placeHolder(SOURCE, DataType.FLOAT, batch), sd.placeHolder(IMAGE_MASK, DataType.FLOAT, batch, 1, imageSize, imageSize),
-                sd.placeHolder(NONNEG_AUDIO, DataType.INT, LossSampling.SAMPLES),
-                sd.placeHolder(NONNEG_IMAGE, DataType.INT, LossSampling.SAMPLES),
-                silence ? sd.placeHolder(SILENCE, DataType.INT, LossSampling.SAMPLES) : null, model.calibration(sd));
-        DenseAvLoss.Terms terms = DenseAvLoss.build(in, dims, config.losses(),
-                io.denseav.graphs.GlobalPoolAggregator.NAME.equals(config.simAgg()));
-        sd.setLossVariables(terms.total());
-        lossNames.add(terms.total().name());
-        lossNames.addAll(terms.terms().keySet());
+        this.mapSize = mapSize(model, config, imageSize);
+        LossDims dims = new LossDims(batch, model.config().heads(), model.config().codeDim(), mapSize, mapSize, frames);
+        this.loss = new LossBlock(audioFeats, imageFeats, model, config, dims, imageSize, silence);
         model.variableKeys().forEach((name, key) -> component.put(name, componentOf(key, model)));
     }
 
-    private static String componentOf(String key, DenseAv model) {
+    /** Side of the (pooled) image feature map at {@code imageSize}. */
+    static int mapSize(DenseAv model, TrainConfig config, int imageSize) {
+        int grid = imageSize / model.config().image().patch();
+        return config.trainPooling() ? grid / 2 : grid;
+    }
+
+    static String componentOf(String key, DenseAv model) {
         if (key.startsWith(model.imagePrefix())) return key.contains(".lora_") ? "lora" : "image";
         if (key.startsWith(DenseAv.AUDIO_PREFIX)) return "audio";
         return "head";
@@ -99,13 +83,17 @@ public final class TrainingGraph {
         return sd;
     }
 
-    /** Names of the logged loss outputs, the total {@link #LOSS} first. */
+    /** Names of the logged loss outputs, the total first. */
     public List<String> lossNames() {
-        return lossNames;
+        return loss.names();
     }
 
     /** The variables that train in {@code phase} (1 or 2), in graph order. */
     public List<String> trainable(int phase) {
+        return trainable(phase, config, component, sd);
+    }
+
+    static List<String> trainable(int phase, TrainConfig config, Map<String, String> component, SameDiff sd) {
         List<String> out = new ArrayList<>();
         component.forEach((name, c) -> {
             boolean on = switch (c) {
@@ -127,26 +115,22 @@ public final class TrainingGraph {
 
     /** Forward and backward of one batch: the loss outputs and the gradients of {@code trainable}. */
     public OutAndGrad run(Map<String, INDArray> inputs, List<String> trainable) {
-        return sd.calculateGradientsAndOutputs(inputs, lossNames, trainable);
+        return sd.calculateGradientsAndOutputs(inputs, loss.names(), trainable);
     }
 
     /** The loss's sampled rows and the batch's masks as placeholder values. */
     public Map<String, INDArray> lossInputs(INDArray frameMask, INDArray positive, INDArray source, INDArray imageMask,
                                             LossSampling sampling) {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put(FRAME_MASK, frameMask);
-        m.put(POS_MASK, positive);
-        m.put(SOURCE, source.castTo(DataType.FLOAT));
-        m.put(IMAGE_MASK, imageMask);
-        LossSampling.Pairs p = sampling.nonNegativity(dims);
-        m.put(NONNEG_AUDIO, org.nd4j.linalg.factory.Nd4j.createFromArray(p.audioRows()));
-        m.put(NONNEG_IMAGE, org.nd4j.linalg.factory.Nd4j.createFromArray(p.imageRows()));
-        if (silence) m.put(SILENCE, org.nd4j.linalg.factory.Nd4j.createFromArray(sampling.silence(frameMask)));
-        return m;
+        return loss.inputs(frameMask, positive, source, imageMask, sampling);
     }
 
     public boolean hasSilenceTerm() {
-        return silence;
+        return loss.hasSilenceTerm();
+    }
+
+    /** Graph variable name → image | lora | audio | head, for every weight. */
+    Map<String, String> components() {
+        return component;
     }
 
     public DenseAv model() {

@@ -1,0 +1,34 @@
+package io.denseav.training;
+
+import io.denseav.data.train.TrainingBatch;
+import io.denseav.training.loss.LossSampling;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Where one training step's loss and weight gradients come from: one graph on one device ({@link SingleDevice}), or
+ * several workers whose features join one gathered contrastive batch ({@link DataParallel}). The trainer clips the
+ * gradients and applies Adam to {@link #weight} itself, then calls {@link #updated}.
+ */
+interface GradientEngine extends AutoCloseable {
+    /** The loss terms (total first) and the gradients of the trainable weights, by graph variable name. */
+    record Result(Map<String, Double> losses, Map<String, INDArray> gradients) {
+    }
+
+    /** Aligned frames T_a of the clips. */
+    int frames();
+
+    Result gradients(TrainingBatch batch, INDArray frameMask, INDArray positive, LossSampling sampling, int phase);
+
+    /** The authoritative array of a weight, updated in place by the optimiser. */
+    INDArray weight(String name);
+
+    /** Called after the optimiser changed {@code names} (replicas copy them). */
+    default void updated(List<String> names) {
+    }
+
+    @Override
+    default void close() {
+    }
+}
