@@ -106,6 +106,8 @@ public final class DenseAv implements Closeable {
     }
 
     public static final String AUDIO_PREFIX = "audio_model.model.";
+    /** The audio path's SpecAugment input in train mode ({@link TrainNoise}, {@link SpecAugment}): {@code [B, T_hubert]}. */
+    public static final String AUDIO_TIME_MASK = "audio/" + Hubert.TIME_MASK;
 
     /**
      * Weights used by the graphs built so far, under their official checkpoint keys. The arrays are the graphs'

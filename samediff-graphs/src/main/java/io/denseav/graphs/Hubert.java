@@ -22,6 +22,8 @@ public final class Hubert {
     public static final String LAST_HIDDEN_STATE = "last_hidden_state";
     /** The conv feature encoder output, [B, T, convDim]. */
     public static final String FEATURES = "extract_features";
+    /** Train mode's SpecAugment input, {@code [B, T]} 0/1 ({@link SpecAugment}); present when the time-mask p > 0. */
+    public static final String TIME_MASK = "time_mask";
 
     private final SameDiff sd;
     private final HubertConfig config;
@@ -55,9 +57,19 @@ public final class Hubert {
                 p.var(sd, "feature_projection.layer_norm.bias", dim), c.encoderEps());
         SDVariable x = Ops.linear(f2, p.var(sd, "feature_projection.projection.weight", h, dim),
                 p.var(sd, "feature_projection.projection.bias", h));
+        TrainNoise noise = TrainNoise.of(sd);
+        long rows = (long) batch * frames;
+        x = TrainNoise.dropout(x, noise.audioDropout(), rows, h); // feat_proj_dropout
+        if (noise.timeMaskProb() > 0) { // HF _mask_hidden_states: masked frames become masked_spec_embed
+            SDVariable m = sd.placeHolder(scope + TIME_MASK, x.dataType(), batch, frames).reshape(rows, 1);
+            // HF initialises it uniform in [0, 1)
+            SDVariable embed = p.trainOnlyVar(sd, "masked_spec_embed", () -> org.nd4j.linalg.factory.Nd4j.rand(p.dtype(), h));
+            x = x.mul(m.rsub(1.0)).add(m.mul(embed));
+        }
         SDVariable pos = PositionalConvEmbedding.apply(p, x.reshape(batch, frames, h), c, batch, frames);
-        x = x.add(pos.reshape((long) batch * frames, h));
+        x = x.add(pos.reshape(rows, h));
         if (!c.stableLayerNorm()) x = HubertEncoderLayer.norm(p, "encoder.layer_norm.", x, c);
+        x = TrainNoise.dropout(x, noise.audioDropout(), rows, h);
         for (int i = 0; i < c.layers(); i++) {
             x = HubertEncoderLayer.apply(p, "encoder.layers." + i + ".", x, c, batch, frames);
         }

@@ -11,13 +11,21 @@ final class HubertEncoderLayer {
     private HubertEncoderLayer() {
     }
 
+    /** In train mode ({@link TrainNoise}) with HF's hidden dropout after attention and feed-forward, and LayerDrop. */
     static SDVariable apply(Params p, String prefix, SDVariable x, HubertConfig c, int batch, int frames) {
+        TrainNoise noise = TrainNoise.of(x.getSameDiff());
+        long rows = (long) batch * frames;
+        SDVariable in = x;
         if (c.stableLayerNorm()) {
-            x = x.add(attention(p, prefix + "attention.", norm(p, prefix + "layer_norm.", x, c), c, batch, frames));
-            return x.add(feedForward(p, prefix + "feed_forward.", norm(p, prefix + "final_layer_norm.", x, c), c));
+            SDVariable a = attention(p, prefix + "attention.", norm(p, prefix + "layer_norm.", x, c), c, batch, frames);
+            x = x.add(TrainNoise.dropout(a, noise.audioDropout(), rows, c.hidden()));
+            x = x.add(feedForward(p, prefix + "feed_forward.", norm(p, prefix + "final_layer_norm.", x, c), c, rows));
+        } else {
+            SDVariable a = attention(p, prefix + "attention.", x, c, batch, frames);
+            x = norm(p, prefix + "layer_norm.", x.add(TrainNoise.dropout(a, noise.audioDropout(), rows, c.hidden())), c);
+            x = norm(p, prefix + "final_layer_norm.", x.add(feedForward(p, prefix + "feed_forward.", x, c, rows)), c);
         }
-        x = norm(p, prefix + "layer_norm.", x.add(attention(p, prefix + "attention.", x, c, batch, frames)), c);
-        return norm(p, prefix + "final_layer_norm.", x.add(feedForward(p, prefix + "feed_forward.", x, c)), c);
+        return TrainNoise.layerDrop(in, x, noise.layerDrop());
     }
 
     static SDVariable attention(Params p, String prefix, SDVariable x, HubertConfig c, int batch, int frames) {
@@ -29,7 +37,8 @@ final class HubertEncoderLayer {
         SDVariable k = proj(p, prefix + "k_proj.", x, h);
         SDVariable v = proj(p, prefix + "v_proj.", x, h);
         SDVariable scores = sd.mmul(split(q, batch, frames, heads, hd), split(k, batch, frames, heads, hd), false, true, false);
-        SDVariable out = sd.mmul(Ops.softmax(scores, 2), split(v, batch, frames, heads, hd));
+        SDVariable probs = TrainNoise.dropout(Ops.softmax(scores, 2), TrainNoise.of(sd).audioDropout(), (long) batch * heads, frames, frames);
+        SDVariable out = sd.mmul(probs, split(v, batch, frames, heads, hd));
         SDVariable merged = out.reshape(batch, heads, frames, hd).permute(0, 2, 1, 3).reshape((long) batch * frames, h);
         return proj(p, prefix + "out_proj.", merged, h);
     }
@@ -39,13 +48,17 @@ final class HubertEncoderLayer {
         return x.reshape(batch, frames, heads, hd).permute(0, 2, 1, 3).reshape((long) batch * heads, frames, hd);
     }
 
-    static SDVariable feedForward(Params p, String prefix, SDVariable x, HubertConfig c) {
+    /** HF's feed-forward on {@code [rows, H]}, with its activation and output dropouts in train mode. */
+    static SDVariable feedForward(Params p, String prefix, SDVariable x, HubertConfig c, long rows) {
         SameDiff sd = x.getSameDiff();
+        double drop = TrainNoise.of(sd).audioDropout();
         long h = c.hidden();
         long f = c.ffn();
         SDVariable mid = Ops.gelu(Ops.linear(x, p.var(sd, prefix + "intermediate_dense.weight", f, h),
                 p.var(sd, prefix + "intermediate_dense.bias", f)));
-        return Ops.linear(mid, p.var(sd, prefix + "output_dense.weight", h, f), p.var(sd, prefix + "output_dense.bias", h));
+        mid = TrainNoise.dropout(mid, drop, rows, f);
+        SDVariable out = Ops.linear(mid, p.var(sd, prefix + "output_dense.weight", h, f), p.var(sd, prefix + "output_dense.bias", h));
+        return TrainNoise.dropout(out, drop, rows, h);
     }
 
     private static SDVariable proj(Params p, String prefix, SDVariable x, long h) {

@@ -35,6 +35,7 @@ public final class Params {
     private final List<String> missing = new ArrayList<>();
     private final List<String> misShaped = new ArrayList<>();
     private final Map<String, INDArray> cache = new LinkedHashMap<>();
+    private final Map<String, Tensor> extras = new LinkedHashMap<>();
 
     private Params(Path file, String layout, Map<String, Tensor> tensors, Random random, DataType dtype) {
         this.file = file;
@@ -46,7 +47,13 @@ public final class Params {
 
     /** Weights mapped from a checkpoint. */
     public static Params from(KeyMap.Mapped mapped) {
-        return new Params(mapped.source().path(), mapped.map().name(), mapped.tensors(), null, DataType.FLOAT);
+        Params p = new Params(mapped.source().path(), mapped.map().name(), mapped.tensors(), null, DataType.FLOAT);
+        // keys the inference graphs never use (e.g. HuBERT's masked_spec_embed) stay readable for train mode
+        for (String full : mapped.ignored()) {
+            Tensor t = mapped.source().tensors().get(full);
+            if (t != null && full.startsWith(mapped.prefix())) p.extras.put(full.substring(mapped.prefix().length()), t);
+        }
+        return p;
     }
 
     /** Random weights (for benchmarks and shape tests): N(0, 0.02²), LayerNorm-like vectors near 1. */
@@ -72,7 +79,7 @@ public final class Params {
         if (random != null) {
             a = randomArray(name, shape);
         } else {
-            Tensor t = tensors.get(name);
+            Tensor t = tensors.containsKey(name) ? tensors.get(name) : extras.get(name);
             if (t == null) {
                 missing.add(name + " " + Arrays.toString(shape));
                 a = Nd4j.zeros(dtype, shape);
@@ -118,9 +125,28 @@ public final class Params {
      */
     public Params replica() {
         Params p = new Params(file, layout, tensors, random == null ? null : new Random(0), dtype);
+        p.extras.putAll(extras);
         cache.forEach((k, v) -> p.cache.put(k, v.dup()));
         p.used.addAll(used);
         return p;
+    }
+
+    /**
+     * A weight only train mode uses (HuBERT's {@code masked_spec_embed}): the stored one when the file has it (also
+     * among the keys the inference mapping skips), else {@code init}'s array, never reported missing.
+     */
+    public SDVariable trainOnlyVar(SameDiff sd, String name, java.util.function.Supplier<INDArray> init) {
+        SDVariable v = sd.getVariable(name);
+        if (v != null) return v;
+        if (!cache.containsKey(name) && (random != null || (!tensors.containsKey(name) && !extras.containsKey(name)))) {
+            cache.put(name, init.get().castTo(dtype));
+        }
+        return sd.var(name, get(name, cache.containsKey(name) ? cache.get(name).shape() : extrasShape(name)));
+    }
+
+    private long[] extrasShape(String name) {
+        Tensor t = tensors.containsKey(name) ? tensors.get(name) : extras.get(name);
+        return t.shape();
     }
 
     /** The weights handed out so far, by canonical name (what the graphs built from these params hold). */

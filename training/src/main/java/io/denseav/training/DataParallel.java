@@ -57,6 +57,7 @@ final class DataParallel implements GradientEngine {
 
         Worker(ExecutorService thread, DenseAv model, TrainConfig config, int b, int imageSize, int samples, int mapSize) {
             this.thread = thread;
+            config.noise().attach(sd);
             SDVariable image = model.addImagePath(sd, sd.placeHolder(TrainingGraph.IMAGE, DataType.FLOAT, b, 3, imageSize, imageSize),
                     b, imageSize, imageSize, config.trainPooling());
             SDVariable audio = model.addAudioPath(sd, sd.placeHolder(TrainingGraph.AUDIO, DataType.FLOAT, b, samples), b, samples);
@@ -128,15 +129,25 @@ final class DataParallel implements GradientEngine {
     }
 
     @Override
+    public int hubertFrames() {
+        return master.config().audio().frames(samples);
+    }
+
+    @Override
     public int frames() {
         return master.alignedFrames(samples);
     }
 
     @Override
-    public Result gradients(TrainingBatch b, INDArray frameMask, INDArray positive, LossSampling sampling, int phase) {
+    public Result gradients(TrainingBatch b, INDArray frameMask, INDArray positive, LossSampling sampling, int phase, Noise noise) {
         GatheredLoss loss = loss(sampling.silenceApplies(frameMask));
         // 1. every worker's features of its slice; 2. gathered in batch order
-        List<Map<String, INDArray>> feats = forEach(w -> workers.get(w).sd.output(slice(b, w), GATHERED_AUDIO, GATHERED_IMAGE));
+        // each worker's dropout masks come from its own seed, the same in both passes (the backward pass runs the
+        // forward again and must see the very same masks)
+        List<Map<String, INDArray>> feats = forEach(w -> {
+            Nd4j.getRandom().setSeed(workerSeed(noise, w));
+            return workers.get(w).sd.output(slice(b, w, noise), GATHERED_AUDIO, GATHERED_IMAGE);
+        });
         loss.sd.getArrForVarName(GATHERED_AUDIO).assign(Nd4j.concat(0, feats.stream().map(f -> f.get(GATHERED_AUDIO)).toArray(INDArray[]::new)));
         loss.sd.getArrForVarName(GATHERED_IMAGE).assign(Nd4j.concat(0, feats.stream().map(f -> f.get(GATHERED_IMAGE)).toArray(INDArray[]::new)));
         // 3. the loss and its gradient w.r.t. the gathered features (and the calibrator, which lives here)
@@ -150,9 +161,10 @@ final class DataParallel implements GradientEngine {
         // 4. each worker back-propagates its slice of the upstream gradient; 5. summed in worker order
         List<String> workerTrainable = TrainingGraph.trainable(phase, config, component, workers.get(0).sd);
         List<Map<String, INDArray>> grads = forEach(w -> {
-            Map<String, INDArray> in = slice(b, w);
+            Map<String, INDArray> in = slice(b, w, noise);
             in.put("upstream/audio", rows(upAudio, w).dup());
             in.put("upstream/image", rows(upImage, w).dup());
+            Nd4j.getRandom().setSeed(workerSeed(noise, w));
             return workers.get(w).sd.calculateGradients(in, workerTrainable);
         });
         Map<String, INDArray> sum = new LinkedHashMap<>();
@@ -173,11 +185,16 @@ final class DataParallel implements GradientEngine {
         return new Result(out, sum);
     }
 
-    /** Worker {@code w}'s rows of the batch as its placeholders. */
-    private Map<String, INDArray> slice(TrainingBatch b, int w) {
+    private static long workerSeed(Noise noise, int w) {
+        return noise.seed() + 0x9E3779B97F4A7C15L * w;
+    }
+
+    /** Worker {@code w}'s rows of the batch (and of the time masks) as its placeholders. */
+    private Map<String, INDArray> slice(TrainingBatch b, int w, Noise noise) {
         Map<String, INDArray> in = new HashMap<>();
         in.put(TrainingGraph.IMAGE, rows(b.images(), w).dup());
         in.put(TrainingGraph.AUDIO, rows(b.audio(), w).dup());
+        if (noise.timeMask() != null) in.put(DenseAv.AUDIO_TIME_MASK, rows(noise.timeMask(), w).dup());
         return in;
     }
 

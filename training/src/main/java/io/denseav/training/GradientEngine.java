@@ -16,10 +16,20 @@ interface GradientEngine extends AutoCloseable {
     record Result(Map<String, Double> losses, Map<String, INDArray> gradients) {
     }
 
+    /**
+     * A step's train-mode randomness: the seed of ND4J's generator for the graphs' dropout masks (each worker
+     * derives its own), and SpecAugment's {@code [B, T]} time masks, or null when off.
+     */
+    record Noise(long seed, INDArray timeMask) {
+    }
+
     /** Aligned frames T_a of the clips. */
     int frames();
 
-    Result gradients(TrainingBatch batch, INDArray frameMask, INDArray positive, LossSampling sampling, int phase);
+    /** HuBERT frames of the clips (the time masks' width). */
+    int hubertFrames();
+
+    Result gradients(TrainingBatch batch, INDArray frameMask, INDArray positive, LossSampling sampling, int phase, Noise noise);
 
     /** The authoritative array of a weight, updated in place by the optimiser. */
     INDArray weight(String name);

@@ -57,7 +57,8 @@ public final class Presets {
         LossWeights losses = LossWeights.builder().nonneg(0.001).silenceL1(0.001).negAudio(0.001).tv(0.001)
                 .specialization(0.005).mixup(0.01).disentangle(0.01).build();
         TrainConfig training = new TrainConfig(0, 16, 20, 130, 5e-4, 50, GradientClipping.DEFAULT_MAX_NORM,
-                TrainConfig.ImageTraining.ALL, true, false, 100, losses, "misa");
+                TrainConfig.ImageTraining.ALL, true, false, 100, losses, "misa",
+                io.denseav.graphs.TrainNoise.NONE); // the shipped model was trained without train-mode noise
         return new Preset("tuxpaint-tiny", model, CLIP_SAMPLES, training,
                 "tiny DenseAV-2head from scratch on TuxPaint-AV (ViT 4x96/16, HuBERT-style 2x64, code 32, K=2, L_Dis)",
                 // prompts last ~0.8 s: a 1–4 s negative piece would replace the whole prompt, so half the clips get
@@ -78,7 +79,7 @@ public final class Presets {
         TrainConfig reference = TrainConfig.reference(3000, 1_000_001);
         TrainConfig training = new TrainConfig(reference.seed(), 40, reference.warmupSteps(), reference.trainSteps(),
                 reference.lr(), reference.lrWarmup(), reference.clipNorm(), reference.imageBackbone(), reference.finetuneAudio(),
-                reference.trainPooling(), reference.checkpointEvery(), reference.losses(), reference.simAgg());
+                reference.trainPooling(), reference.checkpointEvery(), reference.losses(), reference.simAgg(), reference.noise());
         return new Preset("paper", model, io.denseav.graphs.DenseAv.RELEASED_CLIP_SAMPLES, training,
                 "the reference's DenseAV-2head settings (ViT-S/8 + LoRA, HuBERT-Large, batch 40, lr 5e-5)",
                 b -> b.audioSamples(io.denseav.graphs.DenseAv.RELEASED_CLIP_SAMPLES));

@@ -30,18 +30,25 @@ final class SingleDevice implements GradientEngine {
     }
 
     @Override
+    public int hubertFrames() {
+        return model.config().audio().frames(samples);
+    }
+
+    @Override
     public int frames() {
         return model.alignedFrames(samples);
     }
 
     @Override
-    public Result gradients(TrainingBatch b, INDArray frameMask, INDArray positive, LossSampling sampling, int phase) {
+    public Result gradients(TrainingBatch b, INDArray frameMask, INDArray positive, LossSampling sampling, int phase, Noise noise) {
         TrainingGraph g = graph(sampling.silenceApplies(frameMask));
         Map<String, INDArray> in = new HashMap<>();
         in.put(TrainingGraph.IMAGE, b.images());
         in.put(TrainingGraph.AUDIO, b.audio());
         in.putAll(g.lossInputs(frameMask, positive, b.source(), b.imageMasks(), sampling));
+        if (noise.timeMask() != null) in.put(DenseAv.AUDIO_TIME_MASK, noise.timeMask());
         List<String> trainable = g.trainable(phase);
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(noise.seed());
         OutAndGrad r = g.run(in, trainable);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String name : trainable) {

@@ -1,5 +1,7 @@
 package io.denseav.training;
 
+import io.denseav.graphs.TrainNoise;
+
 /**
  * Everything a training run depends on (denseav-reference.md §5.2), stored beside every checkpoint so that a resumed
  * run is the same run. Defaults are the reference's: 3000 warm-up steps, Adam lr 5e-5 with a 1000-step linear
@@ -19,10 +21,14 @@ package io.denseav.training;
  * @param losses          the loss weights
  * @param simAgg          the clip-image aggregation of the InfoNCE score: "misa" (DenseAV) or "imagebind" (the
  *                        global-average-pooling baseline)
+ * @param noise           train-mode stochasticity: LoRA dropout, HuBERT dropouts, LayerDrop, time masks (null: none)
  */
 public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSteps, double lr, int lrWarmup,
                           double clipNorm, ImageTraining imageBackbone, boolean finetuneAudio, boolean trainPooling,
-                          int checkpointEvery, io.denseav.training.loss.LossWeights losses, String simAgg) {
+                          int checkpointEvery, io.denseav.training.loss.LossWeights losses, String simAgg, TrainNoise noise) {
+    public TrainConfig {
+        if (noise == null) noise = TrainNoise.NONE; // configurations written before train mode existed
+    }
 
     /** What of the image backbone trains in phase 2. */
     public enum ImageTraining { NONE, LORA, ALL }
@@ -30,7 +36,8 @@ public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSt
     /** The reference's settings with the given phase lengths. */
     public static TrainConfig reference(int warmupSteps, int trainSteps) {
         return new TrainConfig(0, 10, warmupSteps, trainSteps, 5e-5, 1000, GradientClipping.DEFAULT_MAX_NORM,
-                ImageTraining.LORA, true, true, 500, io.denseav.training.loss.LossWeights.defaults(), "misa");
+                ImageTraining.LORA, true, true, 500, io.denseav.training.loss.LossWeights.defaults(), "misa",
+                TrainNoise.reference());
     }
 
     public int totalSteps() {
@@ -54,31 +61,36 @@ public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSt
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(s, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, losses, simAgg);
+                trainPooling, checkpointEvery, losses, simAgg, noise);
     }
 
     public TrainConfig withSteps(int warmup, int train) {
         return new TrainConfig(seed, batchSize, warmup, train, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, losses, simAgg);
+                trainPooling, checkpointEvery, losses, simAgg, noise);
     }
 
     public TrainConfig withCheckpointEvery(int n) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, n, losses, simAgg);
+                trainPooling, n, losses, simAgg, noise);
     }
 
     public TrainConfig withFinetuneAudio(boolean on) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, on,
-                trainPooling, checkpointEvery, losses, simAgg);
+                trainPooling, checkpointEvery, losses, simAgg, noise);
     }
 
     public TrainConfig withSimAgg(String agg) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, losses, agg);
+                trainPooling, checkpointEvery, losses, agg, noise);
+    }
+
+    public TrainConfig withNoise(TrainNoise n) {
+        return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
+                trainPooling, checkpointEvery, losses, simAgg, n);
     }
 
     public TrainConfig withLosses(io.denseav.training.loss.LossWeights w) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, w, simAgg);
+                trainPooling, checkpointEvery, w, simAgg, noise);
     }
 }

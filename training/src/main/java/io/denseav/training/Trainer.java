@@ -4,6 +4,8 @@ import io.denseav.data.FrameMask;
 import io.denseav.data.train.TrainingBatch;
 import io.denseav.data.train.TrainingSamples;
 import io.denseav.graphs.DenseAv;
+import io.denseav.graphs.SpecAugment;
+import io.denseav.graphs.TrainNoise;
 import io.denseav.training.loss.LossSampling;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -203,12 +205,21 @@ public final class Trainer {
         }
     }
 
+    /** The step's train-mode randomness, drawn from (seed, step) so that a resumed run draws the same. */
+    static GradientEngine.Noise noise(GradientEngine engine, TrainingBatch b, long step, TrainConfig config) {
+        TrainNoise n = config.noise();
+        long seed = (config.seed() + 0x632BE59BD9B4E019L) * 0xBF58476D1CE4E5B9L + step;
+        INDArray timeMask = n.timeMaskProb() > 0 ? SpecAugment.timeMask((int) b.audio().size(0), engine.hubertFrames(),
+                n.timeMaskProb(), n.timeMaskLength(), new java.util.SplittableRandom(seed)) : null;
+        return new GradientEngine.Noise(seed, timeMask);
+    }
+
     /** One optimisation step: the engine's loss and gradients, per-parameter clipping, Adam; returns the loss terms. */
     static Map<String, Double> step(GradientEngine engine, Adam adam, TrainingBatch b, long step, TrainConfig config) {
         INDArray frameMask = FrameMask.of(b.audioMask(), engine.frames());
         INDArray positive = FrameMask.interpolated(b.positiveMask(), engine.frames());
         LossSampling sampling = new LossSampling(config.seed() * 0x9E3779B97F4A7C15L + step);
-        GradientEngine.Result r = engine.gradients(b, frameMask, positive, sampling, config.phaseOf(step));
+        GradientEngine.Result r = engine.gradients(b, frameMask, positive, sampling, config.phaseOf(step), noise(engine, b, step, config));
         double lr = config.lrAt(step);
         List<String> changed = new ArrayList<>();
         r.gradients().forEach((name, grad) -> {

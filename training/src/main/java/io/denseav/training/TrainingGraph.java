@@ -42,6 +42,7 @@ public final class TrainingGraph {
         this.config = config;
         this.batch = batch;
         this.sd = Graphs.create();
+        config.noise().attach(sd);
         SDVariable image = sd.placeHolder(IMAGE, DataType.FLOAT, batch, 3, imageSize, imageSize);
         SDVariable audio = sd.placeHolder(AUDIO, DataType.FLOAT, batch, samples);
         SDVariable imageFeats = model.addImagePath(sd, image, batch, imageSize, imageSize, config.trainPooling());

@@ -22,7 +22,7 @@ class DataParallelTest {
 
     @Test
     void twoWorkersGiveTheOneWorkerLossAndGradientsForTheSameGlobalBatch() throws Exception {
-        TrainConfig c = TrainerTest.config(1, 1);
+        TrainConfig c = TrainerTest.config(1, 1).withNoise(io.denseav.graphs.TrainNoise.NONE); // the same masks need the same rows
         TrainingSamples data = TinyData.samples(TinyData.write(tmp.resolve("data"), 8), c.seed());
         TrainingBatch b;
         try (TrainingSamples.Epoch e = data.epoch(0, c.batchSize(), 0)) {
@@ -33,9 +33,9 @@ class DataParallelTest {
         INDArray frameMask = FrameMask.of(b.audioMask(), one.frames());
         INDArray positive = FrameMask.interpolated(b.positiveMask(), one.frames());
         for (int phase : new int[] {1, 2}) {
-            GradientEngine.Result ref = one.gradients(b, frameMask, positive, new LossSampling(11), phase);
+            GradientEngine.Result ref = one.gradients(b, frameMask, positive, new LossSampling(11), phase, new GradientEngine.Noise(0, null));
             try (DataParallel two = new DataParallel(model, c, TinyData.IMAGE, TinyData.SAMPLES, 2)) {
-                GradientEngine.Result got = two.gradients(b, frameMask, positive, new LossSampling(11), phase);
+                GradientEngine.Result got = two.gradients(b, frameMask, positive, new LossSampling(11), phase, new GradientEngine.Noise(0, null));
                 assertEquals(ref.losses().keySet(), got.losses().keySet());
                 ref.losses().forEach((k, v) -> assertEquals(v, got.losses().get(k), 1e-5 * Math.max(1, Math.abs(v)), k));
                 assertEquals(ref.gradients().keySet(), got.gradients().keySet(), "phase " + phase + " trains the same weights");
@@ -54,7 +54,7 @@ class DataParallelTest {
 
     @Test
     void aTwoWorkerRunFollowsTheOneWorkerRun() throws Exception {
-        TrainConfig c = TrainerTest.config(2, 3);
+        TrainConfig c = TrainerTest.config(2, 3).withNoise(io.denseav.graphs.TrainNoise.NONE);
         Path csv = TinyData.write(tmp.resolve("data"), 8);
         List<Map<String, Double>> one = new Trainer(c, TinyData.samples(csv, c.seed()), tmp.resolve("one"))
                 .run(() -> DenseAv.random(TinyData.microModel(2), 3), false).history();

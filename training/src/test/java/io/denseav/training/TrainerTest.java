@@ -21,7 +21,8 @@ class TrainerTest {
 
     static TrainConfig config(int warmup, int train) {
         return new TrainConfig(7, 4, warmup, train, 3e-3, 2, GradientClipping.DEFAULT_MAX_NORM,
-                TrainConfig.ImageTraining.ALL, true, false, 3, LossWeights.builder().disentangle(0.1).build(), "misa");
+                TrainConfig.ImageTraining.ALL, true, false, 3, LossWeights.builder().disentangle(0.1).build(), "misa",
+                new io.denseav.graphs.TrainNoise(0.1, 0.1, 0.1, 0.05, 2)); // train mode on: resume must stay exact
     }
 
     @Test
