@@ -31,7 +31,7 @@ public final class MisaAggregator {
      * and the audio mask {@code [A, T]}: {@code [A, V, K]} per head when {@code agg} is null, else {@code [A, V, 1]}.
      */
     public static SDVariable scores(SDVariable volume, SDVariable mask, HeadAgg agg, int clips, int t) {
-        SDVariable v = agg == HeadAgg.MAX_ELEMENTWISE ? volume.max(true, 0) : volume; // [K', A, T, V, hw]
+        SDVariable v = agg == HeadAgg.MAX_ELEMENTWISE ? Ops.maxOver(volume, 0, true) : volume; // [K', A, T, V, hw]
         SDVariable spatialMax = v.max(4); // [K', A, T, V]
         SDVariable m = mask.reshape(1, clips, t, 1);
         SDVariable pooled = spatialMax.mul(m).sum(2).div(mass(mask).reshape(1, clips, 1)); // [K', A, V]
@@ -49,7 +49,7 @@ public final class MisaAggregator {
      * {@code [B, h, w]}. The mass is clamped as in MISA, so a silent or empty clip gives zeros, never NaN.
      */
     public static SDVariable heatmap(SDVariable paired, SDVariable mask, int batch, int t) {
-        SDVariable headMax = paired.max(1); // [B, h, w, T]
+        SDVariable headMax = Ops.maxOver(paired, 1, false); // [B, h, w, T]
         SDVariable m = mask.reshape(batch, 1, 1, t);
         return headMax.mul(m).sum(3).div(mass(mask).reshape(batch, 1, 1));
     }
