@@ -129,13 +129,13 @@ final class DataParallel implements GradientEngine {
     }
 
     @Override
-    public int hubertFrames() {
-        return master.config().audio().frames(samples);
+    public DenseAv model() {
+        return master;
     }
 
     @Override
-    public int frames() {
-        return master.alignedFrames(samples);
+    public int samples() {
+        return samples;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.denseav.training;
 
 import io.denseav.data.train.TrainingBatch;
+import io.denseav.graphs.DenseAv;
 import io.denseav.training.loss.LossSampling;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,21 @@ interface GradientEngine extends AutoCloseable {
     record Noise(long seed, INDArray timeMask) {
     }
 
+    /** The model whose weights train (a data-parallel engine's master). */
+    DenseAv model();
+
+    /** Samples of every clip. */
+    int samples();
+
     /** Aligned frames T_a of the clips. */
-    int frames();
+    default int frames() {
+        return model().alignedFrames(samples());
+    }
 
     /** HuBERT frames of the clips (the time masks' width). */
-    int hubertFrames();
+    default int hubertFrames() {
+        return model().config().audio().frames(samples());
+    }
 
     Result gradients(TrainingBatch batch, INDArray frameMask, INDArray positive, LossSampling sampling, int phase, Noise noise);
 

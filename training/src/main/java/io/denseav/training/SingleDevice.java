@@ -30,13 +30,13 @@ final class SingleDevice implements GradientEngine {
     }
 
     @Override
-    public int hubertFrames() {
-        return model.config().audio().frames(samples);
+    public DenseAv model() {
+        return model;
     }
 
     @Override
-    public int frames() {
-        return model.alignedFrames(samples);
+    public int samples() {
+        return samples;
     }
 
     @Override
