@@ -66,6 +66,7 @@ final class TrainProgress implements AutoCloseable {
         lastNanos += spent;
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "validation at step %d (%.0f s):", v.step(), v.seconds()));
         v.metrics().forEach((k, x) -> sb.append(String.format(Locale.ROOT, " %s %.4f", k.replace("val/", ""), x)));
+        if (v.error() != null) sb.append(" failed: ").append(v.error());
         if (bar != null) bar.pause();
         out.println(sb);
         out.flush();

@@ -37,8 +37,11 @@ public final class Trainer {
     public record Step(long step, int phase, double lr, Map<String, Double> losses) {
     }
 
-    /** One validation: after {@code step} steps, its metrics and how long it took. */
-    public record Validation(long step, Map<String, Double> metrics, double seconds) {
+    /**
+     * One validation: after {@code step} steps, its metrics and how long it took; {@code error} (else null) says why
+     * it failed. A failed validation does not stop the training (the checkpoints are what matter).
+     */
+    public record Validation(long step, Map<String, Double> metrics, double seconds, String error) {
     }
 
     /** The finished run: its last checkpoint folder (an HF-style model folder too) and the loss history. */
@@ -94,12 +97,19 @@ public final class Trainer {
 
     private void validate(DenseAv model, long step) {
         long t0 = System.nanoTime();
-        Map<String, Double> m = validator.apply(model);
+        Map<String, Double> m = Map.of();
+        String error = null;
+        try {
+            m = validator.apply(model);
+        } catch (RuntimeException e) {
+            error = e.getMessage() != null ? e.getMessage() : e.toString();
+        }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", step);
         line.putAll(m);
+        if (error != null) line.put("error", error);
         append(VALIDATION, line);
-        validationListener.accept(new Validation(step, m, (System.nanoTime() - t0) / 1e9));
+        validationListener.accept(new Validation(step, m, (System.nanoTime() - t0) / 1e9, error));
     }
 
     /** Stops (without a final checkpoint) after this many steps of this invocation: tests of interrupted runs. */

@@ -26,6 +26,25 @@ class TrainerTest {
     }
 
     @Test
+    void validationRunsEveryNStepsAndAtTheEndAndAFailureDoesNotStopTheRun() throws Exception {
+        Path csv = TinyData.write(tmp.resolve("data"), 8);
+        TrainConfig c = config(1, 4).withNoise(io.denseav.graphs.TrainNoise.NONE);
+        List<Trainer.Validation> seen = new java.util.ArrayList<>();
+        int[] calls = {0};
+        new Trainer(c, TinyData.samples(csv, c.seed()), tmp.resolve("run")).validation(2, m -> {
+            if (++calls[0] == 2) throw new IllegalStateException("val data gone");
+            return Map.of("val/r10", (double) calls[0]);
+        }, seen::add).run(() -> DenseAv.random(TinyData.microModel(2), 3), false);
+        assertEquals(List.of(2L, 4L, 5L), seen.stream().map(Trainer.Validation::step).toList());
+        assertEquals("val data gone", seen.get(1).error());
+        assertEquals(Map.of("val/r10", 3.0), seen.get(2).metrics());
+        List<String> lines = java.nio.file.Files.readAllLines(tmp.resolve("run/validation.jsonl"));
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(1).contains("\"error\":\"val data gone\""), lines.get(1));
+        assertEquals(5, java.nio.file.Files.readAllLines(tmp.resolve("run/metrics.jsonl")).size(), "training went on");
+    }
+
+    @Test
     void bothPhasesTrainWhatTheyShouldAndTheLossFalls() throws Exception {
         Path csv = TinyData.write(tmp.resolve("data"), 8);
         TrainConfig c = config(3, 27);

@@ -65,12 +65,14 @@ public final class PromptedSegmentation {
     private final Path data;
     private final Prompts prompts;
     private final Integer subset;
+    private final boolean capSubset;
     private final int examples;
 
     private PromptedSegmentation(Builder b) {
         this.data = Objects.requireNonNull(b.data, "data folder (setData)");
         this.prompts = b.prompts;
         this.subset = b.subset;
+        this.capSubset = b.capSubset;
         this.examples = b.examples;
     }
 
@@ -83,6 +85,7 @@ public final class PromptedSegmentation {
         private Path data;
         private Prompts prompts;
         private Integer subset;
+        private boolean capSubset;
         private int examples = 3;
 
         /** A folder with {@code prompted_segmentation.csv} (ADE20K-prompted layout or a TuxPaint-AV split). */
@@ -100,6 +103,13 @@ public final class PromptedSegmentation {
         /** Evaluate {@code n} prompts per kind, chosen as the reference's subsets (seed 0); default all. */
         public Builder optSubset(Integer n) {
             this.subset = n;
+            return this;
+        }
+
+        /** As {@link #optSubset}, but at most {@code n}: all items when there are fewer (validation during training). */
+        public Builder optSubsetAtMost(Integer n) {
+            this.subset = n;
+            this.capSubset = true;
             return this;
         }
 
@@ -148,7 +158,7 @@ public final class PromptedSegmentation {
     private void evaluateKind(PromptedSet set, PromptedSet.Kind kind, boolean prefix, Features features,
                               Progress progress, EvalResult r) {
         List<PromptedSet.Item> all = set.items(kind);
-        int[] chosen = Subsets.choose(all.size(), subset, 0, kind.label() + " prompts");
+        int[] chosen = Subsets.choose(all.size(), capSubset && subset != null ? Integer.valueOf(Math.min(subset, all.size())) : subset, 0, kind.label() + " prompts");
         Arrays.sort(chosen);
         List<PromptedSet.Item> items = IntStream.of(chosen).mapToObj(all::get).toList();
         String name = kind.label();

@@ -29,11 +29,13 @@ public final class Retrieval {
     private final Path data;
     private final String split;
     private final Integer subset;
+    private final boolean capSubset;
 
     private Retrieval(Builder b) {
         this.data = Objects.requireNonNull(b.data, "data (setData)");
         this.split = b.split;
         this.subset = b.subset;
+        this.capSubset = b.capSubset;
     }
 
     public static Builder builder() {
@@ -45,6 +47,7 @@ public final class Retrieval {
         private Path data;
         private String split;
         private Integer subset;
+        private boolean capSubset;
 
         /** A pairs manifest CSV, or a folder holding {@code pairs.csv}. */
         public Builder setData(Path csvOrFolder) {
@@ -64,6 +67,13 @@ public final class Retrieval {
             return this;
         }
 
+        /** As {@link #optSubset}, but at most {@code n}: all items when there are fewer (validation during training). */
+        public Builder optSubsetAtMost(Integer n) {
+            this.subset = n;
+            this.capSubset = true;
+            return this;
+        }
+
         public Retrieval build() {
             return new Retrieval(this);
         }
@@ -72,7 +82,7 @@ public final class Retrieval {
     public EvalResult run(Features features, Progress progress) {
         Path csv = PairManifest.locate(data);
         List<PairManifest.Pair> pairs = PairManifest.read(csv, split);
-        int[] chosen = Subsets.choose(pairs.size(), subset, Subsets.DEFAULT, "pairs");
+        int[] chosen = Subsets.choose(pairs.size(), capSubset && subset != null ? Integer.valueOf(Math.min(subset, pairs.size())) : subset, Subsets.DEFAULT, "pairs");
         List<PairManifest.Pair> items = java.util.stream.IntStream.of(chosen).mapToObj(pairs::get).toList();
         Stacked s = Stacked.of(items, features, progress, "retrieval: features");
         progress.start("retrieval: scores", 1);

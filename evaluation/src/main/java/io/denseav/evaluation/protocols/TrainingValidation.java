@@ -30,9 +30,9 @@ public final class TrainingValidation {
         if (!Files.isRegularFile(csv)) throw new EvaluationException(data + ": no pairs.csv to validate on");
         Path prompted = Files.isDirectory(data) && split != null && PromptedSet.isPromptedFolder(data.resolve(split))
                 ? data.resolve(split) : null;
-        Retrieval retrieval = Retrieval.builder().setData(csv).optSplit(split).optSubset(subset).build();
+        Retrieval retrieval = Retrieval.builder().setData(csv).optSplit(split).optSubsetAtMost(subset).build();
         PromptedSegmentation segmentation = prompted == null ? null
-                : PromptedSegmentation.builder().setData(prompted).optSubset(subset).build();
+                : PromptedSegmentation.builder().setData(prompted).optSubsetAtMost(subset).build();
         return model -> {
             Features f = Features.of(model, null);
             Map<String, Double> out = new LinkedHashMap<>();

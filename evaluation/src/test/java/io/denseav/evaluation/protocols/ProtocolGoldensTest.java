@@ -73,6 +73,11 @@ class ProtocolGoldensTest {
         EvaluationException big = assertThrows(EvaluationException.class, () ->
                 Retrieval.builder().setData(pairs()).optSplit("test").optSubset(9).build().run(features(), Progress.NONE));
         assertTrue(big.getMessage().contains("subset 9 is larger than the data (8 pairs)"), big.getMessage());
+        // validation during training asks for at most N: all 8 when there are fewer, the seed-0 subset otherwise
+        EvalResult capped = Retrieval.builder().setData(pairs()).optSplit("test").optSubsetAtMost(9).build().run(features(), Progress.NONE);
+        assertEquals(8, capped.settings().get("subset"));
+        assertEquals(Retrieval.builder().setData(pairs()).optSplit("test").optSubset(5).build().run(features(), Progress.NONE).summary(),
+                Retrieval.builder().setData(pairs()).optSplit("test").optSubsetAtMost(5).build().run(features(), Progress.NONE).summary());
         EvaluationException split = assertThrows(EvaluationException.class, () ->
                 Retrieval.builder().setData(pairs()).optSplit("val").build().run(features(), Progress.NONE));
         assertTrue(split.getMessage().contains("no rows in split 'val' (splits: [test, train])"), split.getMessage());
