@@ -147,14 +147,14 @@ public final class LocalizationEval {
         progress.start("localization: heat maps", rows.size());
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
-            int[] wh = PromptedSegmentation.imageSize(row.image());
+            int[] wh = HeatmapMath.imageSize(row.image());
             int[][] mapped = new int[row.boxes().length][];
             for (int b = 0; b < mapped.length; b++) mapped[b] = mapBox(row.boxes()[b], wh[0], wh[1]);
             truth[i] = Localization.boxMask(SIZE, SIZE, mapped);
             Features.Audio a = features.audio(row.audio());
-            float[][][] sims = PromptedSegmentation.headMax(features.model().pairedVolume(a.feats(), a.mask(),
+            float[][][] sims = HeatmapMath.headMax(features.model().pairedVolume(a.feats(), a.mask(),
                     features.image(row.image())));
-            heat[i] = PromptedSegmentation.upsample(PromptedSegmentation.maskedTimeMean(sims,
+            heat[i] = HeatmapMath.upsample(HeatmapMath.maskedTimeMean(sims,
                     a.mask().reshape(-1).toFloatVector()));
             ciou[i] = Localization.ciou(flatten(heat[i]), truth[i]);
             progress.step(1);

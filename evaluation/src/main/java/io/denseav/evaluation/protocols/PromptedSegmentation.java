@@ -7,22 +7,17 @@ import io.denseav.evaluation.metrics.AveragePrecision;
 import io.denseav.evaluation.metrics.ThresholdIoU;
 import io.denseav.evaluation.viz.Interpolate;
 import io.denseav.modelimport.Progress;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -220,7 +215,7 @@ public final class PromptedSegmentation {
             r.addExample(new EvalResult.Example(group, best, label(set, it.classId()),
                     String.format(java.util.Locale.ROOT, "AP %.3f · %s · %s", s.perItemAp[i], it.frame().getFileName(),
                             it.audio().getFileName()),
-                    ImagePreprocessor.evaluation().read(it.frame()), upsample(s.normalised[i]), raw.truth[i], s.perItemAp[i]));
+                    ImagePreprocessor.evaluation().read(it.frame()), HeatmapMath.upsample(s.normalised[i]), raw.truth[i], s.perItemAp[i]));
         }
     }
 
@@ -266,9 +261,9 @@ public final class PromptedSegmentation {
             truth[i] = truth(it);
             Features.Audio a = features.audio(it.audio());
             INDArray v = features.image(it.frame());
-            float[][][] sims = headMax(features.model().pairedVolume(a.feats(), a.mask(), v)); // [h][w][T]
+            float[][][] sims = HeatmapMath.headMax(features.model().pairedVolume(a.feats(), a.mask(), v)); // [h][w][T]
             float[] mask = a.mask().reshape(-1).toFloatVector();
-            basic[i] = maskedTimeMean(sims, mask);
+            basic[i] = HeatmapMath.maskedTimeMean(sims, mask);
             if (advanced) {
                 int[] f = wordFrames(it.timing()[0], it.timing()[1], mask.length, features.clipSeconds());
                 if (f[0] >= f[1]) {
@@ -277,7 +272,7 @@ public final class PromptedSegmentation {
                 } else {
                     float[] word = new float[mask.length];
                     Arrays.fill(word, f[0], f[1], 1f);
-                    adv[i] = maskedTimeMean(sims, word);
+                    adv[i] = HeatmapMath.maskedTimeMean(sims, word);
                 }
             }
             progress.step(1);
@@ -288,7 +283,7 @@ public final class PromptedSegmentation {
 
     /** The 224×224 pixels whose class is the prompt's; the annotation must have the picture's size. */
     static BitSet truth(PromptedSet.Item it) {
-        int[] pic = imageSize(it.frame()), seg = imageSize(it.annotation());
+        int[] pic = HeatmapMath.imageSize(it.frame()), seg = HeatmapMath.imageSize(it.annotation());
         if (pic[0] != seg[0] || pic[1] != seg[1]) {
             throw new DataException(it.annotation(), "size mismatch: annotation " + seg[0] + "x" + seg[1] + ", picture "
                     + pic[0] + "x" + pic[1] + " (" + it.where() + ")");
@@ -297,59 +292,6 @@ public final class PromptedSegmentation {
         BitSet b = new BitSet(labels.length);
         for (int p = 0; p < labels.length; p++) if (labels[p] == it.classId()) b.set(p);
         return b;
-    }
-
-    /** {width, height} from the file's header. */
-    static int[] imageSize(Path file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) throw new DataException(file, "not a readable image");
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof DataException d) throw d;
-            throw new DataException(file, "corrupt or unsupported image data: " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code [1, K, h, w, T]} → max over heads {@code [h][w][T]} (the reference's agg_heads=True, then mean over f = 1). */
-    static float[][][] headMax(INDArray paired) {
-        long[] s = paired.shape();
-        int k = (int) s[1], h = (int) s[2], w = (int) s[3], t = (int) s[4];
-        float[] v = paired.reshape(-1).toFloatVector();
-        float[][][] out = new float[h][w][t];
-        int plane = h * w * t;
-        for (int y = 0, o = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int j = 0; j < t; j++, o++) {
-                    float m = v[o];
-                    for (int head = 1; head < k; head++) m = Math.max(m, v[head * plane + o]);
-                    out[y][x][j] = m;
-                }
-            }
-        }
-        return out;
-    }
-
-    /** {@code prep_heatmap}'s Σ<sub>t</sub> x·m / Σ<sub>t</sub> m per pixel, in float32. */
-    static float[][] maskedTimeMean(float[][][] sims, float[] mask) {
-        float mass = 0;
-        for (float m : mask) mass += m;
-        float[][] out = new float[sims.length][sims[0].length];
-        for (int y = 0; y < sims.length; y++) {
-            for (int x = 0; x < sims[0].length; x++) {
-                float acc = 0;
-                float[] s = sims[y][x];
-                for (int t = 0; t < s.length; t++) acc += s[t] * mask[t];
-                out[y][x] = acc / mass;
-            }
-        }
-        return out;
     }
 
     /**
@@ -366,30 +308,6 @@ public final class PromptedSegmentation {
         float lo = (float) Math.floor(t * (((float) start - WORD_MARGIN_SECONDS) / clipSeconds));
         float hi = (float) Math.ceil(t * (((float) end + WORD_MARGIN_SECONDS) / clipSeconds));
         return new int[] {(int) Math.max(0, Math.min(lo, t)), (int) Math.max(0, Math.min(hi, t))};
-    }
-
-    /**
-     * {@code hm -= hm.min(); hm /= hm.max()} over all maps at once (float32, in place), the reference's one
-     * min-max over the whole evaluation tensor. Returns {min, max after the shift}.
-     */
-    public static float[] globalMinMax(float[][][] maps) {
-        float min = Float.POSITIVE_INFINITY;
-        for (float[][] m : maps) for (float[] row : m) for (float v : row) min = Math.min(min, v);
-        float max = Float.NEGATIVE_INFINITY;
-        for (float[][] m : maps) {
-            for (float[] row : m) {
-                for (int x = 0; x < row.length; x++) {
-                    row[x] -= min;
-                    max = Math.max(max, row[x]);
-                }
-            }
-        }
-        for (float[][] m : maps) for (float[] row : m) for (int x = 0; x < row.length; x++) row[x] /= max;
-        return new float[] {min, max};
-    }
-
-    static float[][] upsample(float[][] map) {
-        return Interpolate.resize(map, SIZE, SIZE, Interpolate.Mode.BILINEAR);
     }
 
     // ------------------------------------------------------------------------------------------- metrics
@@ -432,7 +350,7 @@ public final class PromptedSegmentation {
             maps[i] = new float[raw[i].length][];
             for (int y = 0; y < raw[i].length; y++) maps[i][y] = raw[i][y].clone();
         }
-        globalMinMax(maps);
+        HeatmapMath.globalMinMax(maps);
         Scores out = new Scores(new double[n], maps);
         Map<Integer, List<Integer>> byClass = new TreeMap<>();
         for (int i = 0; i < n; i++) byClass.computeIfAbsent(classes[i], c -> new ArrayList<>()).add(i);
@@ -442,7 +360,7 @@ public final class PromptedSegmentation {
             boolean[] positives = new boolean[scores.length];
             for (int j = 0; j < members.size(); j++) {
                 int i = members.get(j);
-                float[][] up = upsample(maps[i]);
+                float[][] up = HeatmapMath.upsample(maps[i]);
                 float[] own = new float[px];
                 boolean[] ownTruth = new boolean[px];
                 for (int y = 0, p = 0; y < SIZE; y++) {

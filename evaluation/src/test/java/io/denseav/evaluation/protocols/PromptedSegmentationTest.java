@@ -249,14 +249,14 @@ class PromptedSegmentationTest {
     @Test
     void globalMinMaxIsOneRangeOverAllMaps() {
         float[][][] maps = {{{-2f, 0f}, {1f, 2f}}, {{4f, -1f}}};
-        float[] range = PromptedSegmentation.globalMinMax(maps);
+        float[] range = HeatmapMath.globalMinMax(maps);
         assertArrayEquals(new float[] {-2f, 6f}, range);
         assertArrayEquals(new float[] {0f, 2f / 6f}, maps[0][0]);
         assertArrayEquals(new float[] {3f / 6f, 4f / 6f}, maps[0][1]);
         assertArrayEquals(new float[] {1f, 1f / 6f}, maps[1][0], "the second map is not normalised on its own");
         // float32 steps as torch: (v - min) then / max
         float[][][] one = {{{0.1f, 0.7f, 0.3f}}};
-        PromptedSegmentation.globalMinMax(one);
+        HeatmapMath.globalMinMax(one);
         assertEquals((0.3f - 0.1f) / (0.7f - 0.1f), one[0][0][2], 0f);
     }
 

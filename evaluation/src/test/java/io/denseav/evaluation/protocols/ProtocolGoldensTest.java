@@ -133,7 +133,7 @@ class ProtocolGoldensTest {
         List<LocalizationEval.Row> rows = LocalizationEval.read(EvalGoldens.data().resolve(LocalizationEval.FILE));
         assertEquals(2, rows.get(2).boxes().length, "two boxes on row 3");
         for (int i = 0; i < rows.size(); i++) {
-            int[] wh = PromptedSegmentation.imageSize(rows.get(i).image());
+            int[] wh = HeatmapMath.imageSize(rows.get(i).image());
             for (int b = 0; b < rows.get(i).boxes().length; b++) {
                 JsonNode m = g.get("mapped_boxes").get(i).get(b);
                 int[] want = {m.get(0).asInt(), m.get(1).asInt(), m.get(2).asInt(), m.get(3).asInt()};
