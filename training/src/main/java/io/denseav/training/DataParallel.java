@@ -57,10 +57,9 @@ final class DataParallel implements GradientEngine {
 
         Worker(ExecutorService thread, DenseAv model, TrainConfig config, int b, int imageSize, int samples, int mapSize) {
             this.thread = thread;
-            config.noise().attach(sd);
-            SDVariable image = model.addImagePath(sd, sd.placeHolder(TrainingGraph.IMAGE, DataType.FLOAT, b, 3, imageSize, imageSize),
-                    b, imageSize, imageSize, config.trainPooling());
-            SDVariable audio = model.addAudioPath(sd, sd.placeHolder(TrainingGraph.AUDIO, DataType.FLOAT, b, samples), b, samples);
+            TrainingGraph.Features f = TrainingGraph.addPaths(sd, model, config, b, imageSize, samples);
+            SDVariable image = f.image();
+            SDVariable audio = f.audio();
             sd.identity(GATHERED_IMAGE, image);
             sd.identity(GATHERED_AUDIO, audio);
             long code = model.config().codeDim();
@@ -117,15 +116,12 @@ final class DataParallel implements GradientEngine {
             this.workers.add(get(thread.submit(() -> new Worker(thread, first ? model : model.replica(), config, perWorker,
                     imageSize, samples, mapSize))));
         }
-        Map<String, String> c = new LinkedHashMap<>();
-        model.variableKeys().forEach((name, key) -> c.put(name, TrainingGraph.componentOf(key, model)));
-        this.component = c;
+        this.component = TrainingGraph.components(model);
     }
 
     private GatheredLoss loss(boolean silence) {
-        return losses.computeIfAbsent(silence, s -> new GatheredLoss(master, config, new LossDims(config.batchSize(),
-                master.config().heads(), master.config().codeDim(), TrainingGraph.mapSize(master, config, imageSize),
-                TrainingGraph.mapSize(master, config, imageSize), master.alignedFrames(samples)), imageSize, s));
+        return losses.computeIfAbsent(silence, s -> new GatheredLoss(master, config,
+                TrainingGraph.lossDims(master, config, config.batchSize(), imageSize, samples), imageSize, s));
     }
 
     @Override

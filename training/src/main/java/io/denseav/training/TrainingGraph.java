@@ -30,7 +30,7 @@ public final class TrainingGraph {
     private final int batch;
     private final int frames;
     private final int mapSize;
-    private final Map<String, String> component = new LinkedHashMap<>(); // variable → image | lora | audio | head
+    private final Map<String, String> component; // variable → image | lora | audio | head
     private final LossBlock loss;
 
     /**
@@ -42,16 +42,41 @@ public final class TrainingGraph {
         this.config = config;
         this.batch = batch;
         this.sd = Graphs.create();
-        config.noise().attach(sd);
-        SDVariable image = sd.placeHolder(IMAGE, DataType.FLOAT, batch, 3, imageSize, imageSize);
-        SDVariable audio = sd.placeHolder(AUDIO, DataType.FLOAT, batch, samples);
-        SDVariable imageFeats = model.addImagePath(sd, image, batch, imageSize, imageSize, config.trainPooling());
-        SDVariable audioFeats = model.addAudioPath(sd, audio, batch, samples);
+        Features f = addPaths(sd, model, config, batch, imageSize, samples);
         this.frames = model.alignedFrames(samples);
         this.mapSize = mapSize(model, config, imageSize);
-        LossDims dims = new LossDims(batch, model.config().heads(), model.config().codeDim(), mapSize, mapSize, frames);
-        this.loss = new LossBlock(audioFeats, imageFeats, model, config, dims, imageSize, silence);
-        model.variableKeys().forEach((name, key) -> component.put(name, componentOf(key, model)));
+        this.loss = new LossBlock(f.audio(), f.image(), model, config, lossDims(model, config, batch, imageSize, samples),
+                imageSize, silence);
+        this.component = components(model);
+    }
+
+    /** The aligned features of a training graph: audio {@code [B, code, 1, T_a]}, image {@code [B, code, h, w]}. */
+    record Features(SDVariable audio, SDVariable image) {
+    }
+
+    /**
+     * Both paths of {@code model} into {@code sd} in the config's train mode, on the {@link #IMAGE} {@code [b, 3, S, S]}
+     * and {@link #AUDIO} {@code [b, L]} placeholders.
+     */
+    static Features addPaths(SameDiff sd, DenseAv model, TrainConfig config, int b, int imageSize, int samples) {
+        config.noise().attach(sd);
+        SDVariable image = sd.placeHolder(IMAGE, DataType.FLOAT, b, 3, imageSize, imageSize);
+        SDVariable audio = sd.placeHolder(AUDIO, DataType.FLOAT, b, samples);
+        SDVariable imageFeats = model.addImagePath(sd, image, b, imageSize, imageSize, config.trainPooling());
+        return new Features(model.addAudioPath(sd, audio, b, samples), imageFeats);
+    }
+
+    /** The loss's dimensions for a batch of {@code batch} at {@code imageSize} and {@code samples}. */
+    static LossDims lossDims(DenseAv model, TrainConfig config, int batch, int imageSize, int samples) {
+        int map = mapSize(model, config, imageSize);
+        return new LossDims(batch, model.config().heads(), model.config().codeDim(), map, map, model.alignedFrames(samples));
+    }
+
+    /** Graph variable name → image | lora | audio | head, for every weight the model's graphs use. */
+    static Map<String, String> components(DenseAv model) {
+        Map<String, String> out = new LinkedHashMap<>();
+        model.variableKeys().forEach((name, key) -> out.put(name, componentOf(key, model)));
+        return out;
     }
 
     /** Side of the (pooled) image feature map at {@code imageSize}. */
@@ -127,11 +152,6 @@ public final class TrainingGraph {
 
     public boolean hasSilenceTerm() {
         return loss.hasSilenceTerm();
-    }
-
-    /** Graph variable name → image | lora | audio | head, for every weight. */
-    Map<String, String> components() {
-        return component;
     }
 
     public DenseAv model() {

@@ -153,7 +153,7 @@ public final class PromptedSegmentation {
     private void evaluateKind(PromptedSet set, PromptedSet.Kind kind, boolean prefix, Features features,
                               Progress progress, EvalResult r) {
         List<PromptedSet.Item> all = set.items(kind);
-        int[] chosen = Subsets.choose(all.size(), capSubset && subset != null ? Integer.valueOf(Math.min(subset, all.size())) : subset, 0, kind.label() + " prompts");
+        int[] chosen = Subsets.choose(all.size(), subset, capSubset, 0, kind.label() + " prompts");
         Arrays.sort(chosen);
         List<PromptedSet.Item> items = IntStream.of(chosen).mapToObj(all::get).toList();
         String name = kind.label();

@@ -82,7 +82,7 @@ public final class Retrieval {
     public EvalResult run(Features features, Progress progress) {
         Path csv = PairManifest.locate(data);
         List<PairManifest.Pair> pairs = PairManifest.read(csv, split);
-        int[] chosen = Subsets.choose(pairs.size(), capSubset && subset != null ? Integer.valueOf(Math.min(subset, pairs.size())) : subset, Subsets.DEFAULT, "pairs");
+        int[] chosen = Subsets.choose(pairs.size(), subset, capSubset, Subsets.DEFAULT, "pairs");
         List<PairManifest.Pair> items = java.util.stream.IntStream.of(chosen).mapToObj(pairs::get).toList();
         Stacked s = Stacked.of(items, features, progress, "retrieval: features");
         progress.start("retrieval: scores", 1);

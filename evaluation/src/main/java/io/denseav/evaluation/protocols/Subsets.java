@@ -16,6 +16,12 @@ final class Subsets {
      * null (fallback ≤ 0: all items, in order). A request above {@code n} is an {@link EvaluationException}.
      */
     static int[] choose(int n, Integer requested, int fallback, String what) {
+        return choose(n, requested, false, fallback, what);
+    }
+
+    /** As {@link #choose(int, Integer, int, String)}; with {@code atMost}, a request above {@code n} takes all n. */
+    static int[] choose(int n, Integer requested, boolean atMost, int fallback, String what) {
+        if (atMost && requested != null && requested > n) requested = n;
         if (n == 0) throw new EvaluationException("no " + what + " to evaluate");
         if (requested != null && requested < 1) throw new EvaluationException("subset must be at least 1, not " + requested);
         if (requested != null && requested > n) {
