@@ -1,18 +1,13 @@
 package io.denseav.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.denseav.fixtures.Fixtures;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.denseav.fixtures.GoldenIndex;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,31 +16,22 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** The preprocessing goldens written by {@code test-fixtures/generate_preprocess.py}, described by its index.json. */
 final class Goldens {
-    private static JsonNode index;
+    private static final GoldenIndex GOLDENS = GoldenIndex.of("preprocess");
 
     private Goldens() {
     }
 
-    static synchronized JsonNode index() {
-        if (index == null) {
-            try {
-                index = new ObjectMapper().readTree(path("index.json").toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return index;
+    static JsonNode index() {
+        return GOLDENS.index();
     }
 
     static Path path(String relative) {
-        return Fixtures.path("preprocess/" + relative);
+        return GOLDENS.path(relative);
     }
 
     /** The entries of one index list as parameterised-test arguments (label, entry); the label is a field of it. */
     static Stream<Arguments> cases(String key, String labelField) {
-        List<Arguments> out = new ArrayList<>();
-        index().get(key).forEach(e -> out.add(Arguments.of(e.get(labelField).asText(), e)));
-        return out.stream();
+        return GOLDENS.cases(key, labelField, Arguments::of);
     }
 
     /** A float32 .npy golden, flattened. */

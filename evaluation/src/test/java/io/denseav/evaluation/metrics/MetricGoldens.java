@@ -1,14 +1,8 @@
 package io.denseav.evaluation.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.denseav.fixtures.Fixtures;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.denseav.fixtures.GoldenIndex;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,34 +13,22 @@ import org.nd4j.linalg.factory.Nd4j;
 final class MetricGoldens {
     /** Every metric must match its golden to this absolute tolerance. */
     static final double TOL = 1e-6;
-    /** The goldens in the source tree, for a build whose installed test-fixtures jar predates them. */
-    private static final Path SOURCE_TREE = Path.of("..", "test-fixtures", "src", "main", "resources", "fixtures");
-    private static JsonNode index;
+    private static final GoldenIndex GOLDENS = GoldenIndex.of("metrics");
 
     private MetricGoldens() {
     }
 
-    static synchronized JsonNode index() {
-        if (index == null) {
-            try {
-                index = new ObjectMapper().readTree(path("index.json").toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return index;
+    static JsonNode index() {
+        return GOLDENS.index();
     }
 
     static Path path(String relative) {
-        Path p = Fixtures.path("metrics/" + relative);
-        return Files.exists(p) ? p : SOURCE_TREE.resolve("metrics").resolve(relative);
+        return GOLDENS.path(relative);
     }
 
     /** The entries of one index list as parameterised-test arguments (name, entry). */
     static Stream<Arguments> cases(JsonNode list) {
-        List<Arguments> out = new ArrayList<>();
-        list.forEach(e -> out.add(Arguments.of(e.get("name").asText(), e)));
-        return out.stream();
+        return GoldenIndex.cases(list, "name", Arguments::of);
     }
 
     static INDArray npy(JsonNode file) {

@@ -1,12 +1,10 @@
 package io.denseav.evaluation.protocols;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.denseav.evaluation.FeatureCache;
 import io.denseav.fixtures.Fixtures;
+import io.denseav.fixtures.GoldenIndex;
 import io.denseav.graphs.DenseAv;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class EvalGoldens {
     /** The goldens in the source tree, for a build whose installed test-fixtures jar predates them. */
     private static final Path SOURCE_TREE = Path.of("..", "test-fixtures", "src", "main", "resources", "fixtures");
-    private static JsonNode index;
+    private static final GoldenIndex GOLDENS = GoldenIndex.of("eval");
 
     private EvalGoldens() {
     }
@@ -44,15 +42,8 @@ final class EvalGoldens {
         return path("denseav/tiny_2head/model.ckpt");
     }
 
-    static synchronized JsonNode index() {
-        if (index == null) {
-            try {
-                index = new ObjectMapper().readTree(path("eval/index.json").toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return index;
+    static JsonNode index() {
+        return GOLDENS.index();
     }
 
     static JsonNode goldens() {

@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.denseav.data.DataException;
-import io.denseav.fixtures.Fixtures;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.denseav.fixtures.GoldenIndex;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,24 +16,17 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** The visualisation goldens written by {@code test-fixtures/generate_viz.py}, described by its index.json. */
 final class VizGoldens {
-    private static JsonNode index;
+    private static final GoldenIndex GOLDENS = GoldenIndex.of("viz");
 
     private VizGoldens() {
     }
 
-    static synchronized JsonNode index() {
-        if (index == null) {
-            try {
-                index = new ObjectMapper().readTree(path("index.json").toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return index;
+    static JsonNode index() {
+        return GOLDENS.index();
     }
 
     static Path path(String relative) {
-        return Fixtures.path("viz/" + relative);
+        return GOLDENS.path(relative);
     }
 
     static INDArray npy(String relative) {
@@ -47,9 +35,7 @@ final class VizGoldens {
 
     /** The entries of one index list as parameterised-test arguments (label, entry). */
     static Stream<Arguments> cases(String key, String labelField) {
-        List<Arguments> out = new ArrayList<>();
-        index().get(key).forEach(e -> out.add(Arguments.of(e.get(labelField).asText(), e)));
-        return out.stream();
+        return GOLDENS.cases(key, labelField, Arguments::of);
     }
 
     static double maxAbsDiff(float[][] a, float[][] b) {
