@@ -7,7 +7,6 @@ import io.denseav.modelimport.Progress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -17,40 +16,34 @@ import java.util.stream.IntStream;
  * {@link Disentanglement#of}: summary {@code pred_dis} (the reference's {@code hp/ap_dis}) and {@code act_dis}.
  */
 public final class DisentanglementEval {
-    private final Path data;
+    private final ProtocolBuilder.Selection sel;
     private final String split;
-    private final Integer subset;
 
     private DisentanglementEval(Builder b) {
-        this.data = Objects.requireNonNull(b.data, "data (setData)");
+        this.sel = b.selection();
         this.split = b.split;
-        this.subset = b.subset;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** {@code setData} is required; default: all splits, 1000 items (or all) of each kind. */
-    public static final class Builder {
-        private Path data;
+    /**
+     * {@code setData} (a pairs manifest with a {@code label} column, 0 speech, 1 sound, or a folder holding
+     * {@code pairs.csv}) is required; default: all splits, 1000 items (or all) of each kind ({@code optSubset} counts
+     * per kind).
+     */
+    public static final class Builder extends ProtocolBuilder<Builder> {
         private String split;
-        private Integer subset;
 
-        /** A pairs manifest with a {@code label} column (0 speech, 1 sound), or a folder holding {@code pairs.csv}. */
-        public Builder setData(Path csvOrFolder) {
-            this.data = csvOrFolder;
+        @Override
+        Builder self() {
             return this;
         }
 
+        /** Only rows whose {@code split} column has this value. */
         public Builder optSplit(String s) {
             this.split = s;
-            return this;
-        }
-
-        /** Items per kind; null: 1000 or all if fewer. */
-        public Builder optSubset(Integer n) {
-            this.subset = n;
             return this;
         }
 
@@ -65,7 +58,7 @@ public final class DisentanglementEval {
         if (k != 2) {
             throw new EvaluationException("disentanglement needs a model with 2 similarity heads; this one has K = " + k);
         }
-        Path csv = PairManifest.locate(data);
+        Path csv = PairManifest.locate(sel.data());
         List<PairManifest.Pair> pairs = PairManifest.read(csv, split);
         if (pairs.stream().anyMatch(p -> p.label() < 0)) {
             throw new EvaluationException(csv + ": disentanglement needs a 'label' column (0 speech, 1 sound)");
@@ -76,7 +69,7 @@ public final class DisentanglementEval {
             int l = label;
             List<PairManifest.Pair> kind = pairs.stream().filter(p -> p.label() == l).toList();
             String what = label == 0 ? "speech items (label 0)" : "sound items (label 1)";
-            int[] chosen = Subsets.choose(kind.size(), subset, Subsets.DEFAULT, what);
+            int[] chosen = sel.choose(kind.size(), Subsets.DEFAULT, what);
             IntStream.of(chosen).mapToObj(kind::get).forEach(items::add);
             counts[label] = chosen.length;
         }
@@ -96,7 +89,7 @@ public final class DisentanglementEval {
         EvalResult r = new EvalResult("disentanglement");
         r.setting("data", csv.toString());
         r.setting("split", split);
-        r.setting("subset", subset);
+        r.setting("subset", sel.subset());
         r.setting("speech_items", counts[0]);
         r.setting("sound_items", counts[1]);
         r.setting("subset_rule", "per kind: np.random.seed(0); np.random.permutation(n)[:subset], default 1000");

@@ -12,7 +12,6 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -28,13 +27,11 @@ public final class LocalizationEval {
     public static final String FILE = "localization.csv";
     private static final int SIZE = ImagePreprocessor.LOAD_SIZE;
 
-    private final Path data;
-    private final Integer subset;
+    private final ProtocolBuilder.Selection sel;
     private final int examples;
 
     private LocalizationEval(Builder b) {
-        this.data = Objects.requireNonNull(b.data, "data (setData)");
-        this.subset = b.subset;
+        this.sel = b.selection();
         this.examples = b.examples;
     }
 
@@ -42,20 +39,12 @@ public final class LocalizationEval {
         return new Builder();
     }
 
-    /** {@code setData} is required; default: every row. */
-    public static final class Builder {
-        private Path data;
-        private Integer subset;
+    /** {@code setData} (the CSV, or a folder holding {@code localization.csv}) is required; default: every row. */
+    public static final class Builder extends ProtocolBuilder<Builder> {
         private int examples = 3;
 
-        /** The CSV, or a folder holding {@code localization.csv}. */
-        public Builder setData(Path csvOrFolder) {
-            this.data = csvOrFolder;
-            return this;
-        }
-
-        public Builder optSubset(Integer n) {
-            this.subset = n;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -136,9 +125,9 @@ public final class LocalizationEval {
     }
 
     public EvalResult run(Features features, Progress progress) {
-        Path csv = locate(data);
+        Path csv = locate(sel.data());
         List<Row> all = read(csv);
-        int[] chosen = Subsets.choose(all.size(), subset, 0, "localisation rows");
+        int[] chosen = sel.choose(all.size(), 0, "localisation rows");
         java.util.Arrays.sort(chosen);
         List<Row> rows = IntStream.of(chosen).mapToObj(all::get).toList();
         double[] ciou = new double[rows.size()];
@@ -163,7 +152,7 @@ public final class LocalizationEval {
         Localization.Summary s = Localization.summarize(ciou);
         EvalResult r = new EvalResult("localization");
         r.setting("data", csv.toString());
-        r.setting("subset", subset);
+        r.setting("subset", sel.subset());
         r.setting("images", rows.size());
         r.setting("heatmap", "paired volume (mask applied), max over heads, masked mean over time, bilinear to 224x224");
         r.setting("ciou", "LVS: pred = 1 - minmax(-heatmap); inferred = pred above its median-rank value or >= 1;"

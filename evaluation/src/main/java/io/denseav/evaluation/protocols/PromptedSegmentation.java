@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -58,16 +57,14 @@ public final class PromptedSegmentation {
     static final int CURVE_POINTS = 120;
 
     private final Path data;
+    private final ProtocolBuilder.Selection sel;
     private final Prompts prompts;
-    private final Integer subset;
-    private final boolean capSubset;
     private final int examples;
 
     private PromptedSegmentation(Builder b) {
-        this.data = Objects.requireNonNull(b.data, "data folder (setData)");
+        this.sel = b.selection();
+        this.data = sel.data();
         this.prompts = b.prompts;
-        this.subset = b.subset;
-        this.capSubset = b.capSubset;
         this.examples = b.examples;
     }
 
@@ -75,36 +72,22 @@ public final class PromptedSegmentation {
         return new Builder();
     }
 
-    /** Options: {@code setData} is required; the others default to all prompts of every kind in the folder. */
-    public static final class Builder {
-        private Path data;
+    /**
+     * Options: {@code setData} (a folder with {@code prompted_segmentation.csv}: ADE20K-prompted layout or a
+     * TuxPaint-AV split) is required; the others default to all prompts of every kind ({@code optSubset} counts per kind).
+     */
+    public static final class Builder extends ProtocolBuilder<Builder> {
         private Prompts prompts;
-        private Integer subset;
-        private boolean capSubset;
         private int examples = 3;
 
-        /** A folder with {@code prompted_segmentation.csv} (ADE20K-prompted layout or a TuxPaint-AV split). */
-        public Builder setData(Path dir) {
-            this.data = dir;
+        @Override
+        Builder self() {
             return this;
         }
 
         /** Which prompts; default: every kind the CSV has ({@link Prompts#BOTH} for a TuxPaint-AV split). */
         public Builder optPrompts(Prompts p) {
             this.prompts = p;
-            return this;
-        }
-
-        /** Evaluate {@code n} prompts per kind, chosen as the reference's subsets (seed 0); default all. */
-        public Builder optSubset(Integer n) {
-            this.subset = n;
-            return this;
-        }
-
-        /** As {@link #optSubset}, but at most {@code n}: all items when there are fewer (validation during training). */
-        public Builder optSubsetAtMost(Integer n) {
-            this.subset = n;
-            this.capSubset = true;
             return this;
         }
 
@@ -133,7 +116,7 @@ public final class PromptedSegmentation {
         EvalResult r = new EvalResult("segmentation");
         r.setting("data", data.toString());
         r.setting("prompts", kinds.size() > 1 ? "both" : kinds.get(0).label());
-        r.setting("subset", subset);
+        r.setting("subset", sel.subset());
         r.setting("heatmap", "paired volume (mask applied), max over heads, masked mean over time; one min-max over"
                 + " the evaluation set; bilinear (align_corners=False) to 224x224");
         r.setting("image", "Resize(224) + CenterCrop(224), eval mode (28x28 for DINO ViT-S/8)");
@@ -153,7 +136,7 @@ public final class PromptedSegmentation {
     private void evaluateKind(PromptedSet set, PromptedSet.Kind kind, boolean prefix, Features features,
                               Progress progress, EvalResult r) {
         List<PromptedSet.Item> all = set.items(kind);
-        int[] chosen = Subsets.choose(all.size(), subset, capSubset, 0, kind.label() + " prompts");
+        int[] chosen = sel.choose(all.size(), 0, kind.label() + " prompts");
         Arrays.sort(chosen);
         List<PromptedSet.Item> items = IntStream.of(chosen).mapToObj(all::get).toList();
         String name = kind.label();

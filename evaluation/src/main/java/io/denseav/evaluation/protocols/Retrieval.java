@@ -4,7 +4,6 @@ import io.denseav.evaluation.metrics.Recall;
 import io.denseav.modelimport.Progress;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -26,32 +25,27 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Retrieval {
     static final int[] KS = {1, 5, 10};
 
-    private final Path data;
+    private final ProtocolBuilder.Selection sel;
     private final String split;
-    private final Integer subset;
-    private final boolean capSubset;
 
     private Retrieval(Builder b) {
-        this.data = Objects.requireNonNull(b.data, "data (setData)");
+        this.sel = b.selection();
         this.split = b.split;
-        this.subset = b.subset;
-        this.capSubset = b.capSubset;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** {@code setData} is required; default: all splits, a 1000-item subset (all items if fewer). */
-    public static final class Builder {
-        private Path data;
+    /**
+     * {@code setData} (a pairs manifest CSV or a folder holding {@code pairs.csv}) is required; default: all splits,
+     * a 1000-item subset (all items if fewer).
+     */
+    public static final class Builder extends ProtocolBuilder<Builder> {
         private String split;
-        private Integer subset;
-        private boolean capSubset;
 
-        /** A pairs manifest CSV, or a folder holding {@code pairs.csv}. */
-        public Builder setData(Path csvOrFolder) {
-            this.data = csvOrFolder;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -61,28 +55,15 @@ public final class Retrieval {
             return this;
         }
 
-        /** Subset size (the reference's seed-0 permutation); null: 1000 or all if fewer. */
-        public Builder optSubset(Integer n) {
-            this.subset = n;
-            return this;
-        }
-
-        /** As {@link #optSubset}, but at most {@code n}: all items when there are fewer (validation during training). */
-        public Builder optSubsetAtMost(Integer n) {
-            this.subset = n;
-            this.capSubset = true;
-            return this;
-        }
-
         public Retrieval build() {
             return new Retrieval(this);
         }
     }
 
     public EvalResult run(Features features, Progress progress) {
-        Path csv = PairManifest.locate(data);
+        Path csv = PairManifest.locate(sel.data());
         List<PairManifest.Pair> pairs = PairManifest.read(csv, split);
-        int[] chosen = Subsets.choose(pairs.size(), subset, capSubset, Subsets.DEFAULT, "pairs");
+        int[] chosen = sel.choose(pairs.size(), Subsets.DEFAULT, "pairs");
         List<PairManifest.Pair> items = java.util.stream.IntStream.of(chosen).mapToObj(pairs::get).toList();
         Stacked s = Stacked.of(items, features, progress, "retrieval: features");
         progress.start("retrieval: scores", 1);
