@@ -66,10 +66,8 @@ final class TrainBench implements Callable<Integer> {
         mask.get(NDArrayIndex.all(), NDArrayIndex.interval(0, Math.max(1, g.frames() / 2))).assign(1);
         in.putAll(g.lossInputs(mask, mask.dup(), Nd4j.zeros(DataType.INT, batch), Nd4j.ones(DataType.FLOAT, batch, 1, 224, 224),
                 new LossSampling(1)));
-        if (config.noise().timeMaskProb() > 0) { // the reference's train mode: SpecAugment masks are an input
-            in.put(DenseAv.AUDIO_TIME_MASK, io.denseav.graphs.SpecAugment.timeMask(batch, model.config().audio().frames(samples),
-                    config.noise().timeMaskProb(), config.noise().timeMaskLength(), new java.util.SplittableRandom(1)));
-        }
+        INDArray timeMask = config.noise().timeMask(batch, model.config().audio().frames(samples), new java.util.SplittableRandom(1));
+        if (timeMask != null) in.put(DenseAv.AUDIO_TIME_MASK, timeMask); // the reference's train mode: an input
         List<String> trainable = g.trainable(2);
         g.run(in, trainable); // warm-up: builds the gradient function
         double[] s = new double[runs];

@@ -57,6 +57,14 @@ public record TrainNoise(double loraDropout, double audioDropout, double layerDr
         return NONE;
     }
 
+    /**
+     * This train mode's SpecAugment time mask for a batch ({@link SpecAugment#timeMask}, the graph's
+     * {@link DenseAv#AUDIO_TIME_MASK} input), or null when it masks nothing.
+     */
+    public org.nd4j.linalg.api.ndarray.INDArray timeMask(int batch, int hubertFrames, java.util.SplittableRandom random) {
+        return timeMaskProb > 0 ? SpecAugment.timeMask(batch, hubertFrames, timeMaskProb, timeMaskLength, random) : null;
+    }
+
     /** {@code x · m / (1 − p)} with {@code m ~ Bernoulli(1 − p)} of {@code shape}; {@code x} itself when p = 0. */
     static SDVariable dropout(SDVariable x, double p, long... shape) {
         if (p == 0) return x;

@@ -4,8 +4,6 @@ import io.denseav.data.FrameMask;
 import io.denseav.data.train.TrainingBatch;
 import io.denseav.data.train.TrainingSamples;
 import io.denseav.graphs.DenseAv;
-import io.denseav.graphs.SpecAugment;
-import io.denseav.graphs.TrainNoise;
 import io.denseav.training.loss.LossSampling;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -217,10 +215,8 @@ public final class Trainer {
 
     /** The step's train-mode randomness, drawn from (seed, step) so that a resumed run draws the same. */
     static GradientEngine.Noise noise(GradientEngine engine, TrainingBatch b, long step, TrainConfig config) {
-        TrainNoise n = config.noise();
         long seed = (config.seed() + 0x632BE59BD9B4E019L) * 0xBF58476D1CE4E5B9L + step;
-        INDArray timeMask = n.timeMaskProb() > 0 ? SpecAugment.timeMask((int) b.audio().size(0), engine.hubertFrames(),
-                n.timeMaskProb(), n.timeMaskLength(), new java.util.SplittableRandom(seed)) : null;
+        INDArray timeMask = config.noise().timeMask((int) b.audio().size(0), engine.hubertFrames(), new java.util.SplittableRandom(seed));
         return new GradientEngine.Noise(seed, timeMask);
     }
 
