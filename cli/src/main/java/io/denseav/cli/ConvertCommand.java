@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,15 +31,15 @@ final class ConvertCommand implements Callable<Integer> {
             description = "Only tensors whose name starts with P, with P removed (e.g. image_model.base_model.model.model.).")
     String prefix;
 
-    @Option(names = "--force", description = "Overwrite OUT if it exists.")
-    boolean force;
+    @Mixin
+    ForceOption force;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        ModelPaths.checkOutput(out, force);
+        force.check(out);
         if (Files.exists(out) && Files.exists(in) && Files.isSameFile(in, out)) {
             throw new BadInputException(out + ": is the input file");
         }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -35,8 +36,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "PROTOCOL", description = "segmentation | retrieval | disentanglement | localization")
     Protocol protocol;
-    @Option(names = "--model", required = true, paramLabel = "M", description = "DenseAV .ckpt, model.safetensors or HF folder.")
-    Path model;
+    @Mixin
+    ModelOption model;
     @Option(names = "--data", required = true, paramLabel = "DIR",
             description = "segmentation: an ADE20K-prompted folder or a TuxPaint-AV split (or root with --split); "
                     + "retrieval/disentanglement: a pairs CSV or a folder with pairs.csv; localization: a CSV "
@@ -53,8 +54,8 @@ final class EvalCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--report", paramLabel = "report.html", description = "Write a self-contained HTML report here.")
     Path report;
-    @Option(names = "--force", description = "Overwrite existing outputs.")
-    boolean force;
+    @Mixin
+    ForceOption force;
     @Option(names = "--no-cache", description = "Do not read or write the feature cache ($DENSEAV_CACHE or ~/.cache/denseav).")
     boolean noCache;
     @Spec
@@ -62,8 +63,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (out != null) ModelPaths.checkOutput(out, force);
-        if (report != null) ModelPaths.checkOutput(report, force);
+        force.check(out, report);
         if (out != null && report != null && out.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
             throw new BadInputException(out + ": --out and --report name the same file");
         }
@@ -72,7 +72,7 @@ final class EvalCommand implements Callable<Integer> {
         if (subset != null && subset < 1) throw new BadInputException("--subset must be at least 1, not " + subset);
         if (!Files.exists(data)) throw new BadInputException(data + ": no such file or folder");
         Path dataPath = protocol == Protocol.segmentation ? segmentationFolder() : data;
-        Path weights = ModelPaths.resolve(model);
+        Path weights = model.resolve();
         try (DenseAv m = DenseAv.load(weights)) {
             if (protocol == Protocol.disentanglement && m.config().heads() != 2) {
                 throw new BadInputException(model + ": disentanglement needs a model with 2 similarity heads; this one has K = "

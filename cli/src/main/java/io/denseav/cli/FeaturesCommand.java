@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,15 +71,14 @@ final class FeaturesCommand implements Runnable {
         Double eps;
         @Option(names = "--heads", description = "Attention heads, for a ViT width outside DINO's S/B table.")
         Integer heads;
-        @Option(names = "--force", description = "Overwrite existing outputs.")
-        boolean force;
+        @Mixin
+        ForceOption force;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            ModelPaths.checkOutput(out, force);
-            if (clsOut != null) ModelPaths.checkOutput(clsOut, force);
+            force.check(out, clsOut);
             try (Checkpoint ckpt = Checkpoint.open(weights)) {
                 KeyMap.Mapped m = KeyMap.DINO.apply(ckpt);
                 VitConfig c = config(m);
@@ -116,14 +116,14 @@ final class FeaturesCommand implements Runnable {
         String backbone;
         @Option(names = "--eps", description = "Encoder LayerNorm eps (default: config.json, 1e-5, or 1e-4 inside DenseAV).")
         Double eps;
-        @Option(names = "--force", description = "Overwrite an existing output.")
-        boolean force;
+        @Mixin
+        ForceOption force;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            ModelPaths.checkOutput(out, force);
+            force.check(out);
             try (Checkpoint ckpt = Checkpoint.open(weights)) {
                 KeyMap.Mapped m = Backbones.hubertKeys(ckpt);
                 HubertConfig c = config(m);

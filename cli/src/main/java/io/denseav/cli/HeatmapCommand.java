@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "heatmap", description = "Draw where the sound (or the spoken word) is in the picture.")
 final class HeatmapCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "M", description = "DenseAV .ckpt, or an HF folder / model.safetensors.")
-    Path model;
+    @Mixin
+    ModelOption model;
     @Option(names = "--image", required = true, paramLabel = "IMG")
     Path image;
     @Option(names = "--audio", required = true, paramLabel = "AUD", description = "Any format FFmpeg reads (or a video's sound).")
@@ -32,18 +33,16 @@ final class HeatmapCommand implements Callable<Integer> {
     boolean heads;
     @Option(names = "--train-pool", description = "Training mode's 2×2 image pooling (the demo's 14×14 map at 224²).")
     boolean trainPool;
-    @Option(names = "--force", description = "Overwrite existing outputs.")
-    boolean force;
+    @Mixin
+    ForceOption force;
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         Path headsOut = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.png$", "") + ".heads.png");
-        ModelPaths.checkOutput(out, force);
-        if (npy != null) ModelPaths.checkOutput(npy, force);
-        if (heads) ModelPaths.checkOutput(headsOut, force);
-        try (DenseAv m = DenseAv.load(ModelPaths.resolve(model))) {
+        force.check(out, npy, heads ? headsOut : null);
+        try (DenseAv m = DenseAv.load(model.resolve())) {
             m.trainPooling(trainPool);
             Grounding g = FeaturesCommand.step("grounding", () -> Grounding.of(m, image, audio));
             HeatmapOverlay.writePng(g.overlay(), out);

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,8 +36,8 @@ final class RetrieveCommand implements Callable<Integer> {
     static final List<String> AUDIO_EXT = List.of(".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aac", ".opus", ".webm",
             ".mp4", ".mkv");
 
-    @Option(names = "--model", required = true, paramLabel = "M", description = "DenseAV .ckpt or HF model.safetensors.")
-    Path model;
+    @Mixin
+    ModelOption model;
     @Option(names = "--images", required = true, paramLabel = "DIR|LIST", description = "A folder of images or a text file of paths.")
     Path images;
     @Option(names = "--audio", required = true, paramLabel = "DIR|LIST", description = "A folder of clips or a text file of paths.")
@@ -45,8 +46,8 @@ final class RetrieveCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--top", defaultValue = "5", description = "Matches printed per clip (default ${DEFAULT-VALUE}).")
     int top;
-    @Option(names = "--force", description = "Overwrite an existing output.")
-    boolean force;
+    @Mixin
+    ForceOption force;
     @Option(names = "--no-cache", description = "Do not read or write the feature cache ($DENSEAV_CACHE or ~/.cache/denseav).")
     boolean noCache;
     @Spec
@@ -54,10 +55,10 @@ final class RetrieveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelPaths.checkOutput(out, force);
+        force.check(out);
         List<Path> imageFiles = list(images, IMAGE_EXT);
         List<Path> audioFiles = list(audio, AUDIO_EXT);
-        Path weights = ModelPaths.resolve(model);
+        Path weights = model.resolve();
         FeatureCache cache = noCache ? null : FeatureCache.standard();
         try (DenseAv m = DenseAv.load(weights)) {
             ConsoleProgress progress = new ConsoleProgress(System.err);

@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,8 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "video", description = "Render where the sound comes from, frame by frame, as an MP4 with its sound.")
 final class VideoCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "M")
-    Path model;
+    @Mixin
+    ModelOption model;
     @Option(names = "--video", required = true, paramLabel = "IN.mp4")
     Path video;
     @Option(names = "--out", required = true, paramLabel = "OUT.mp4")
@@ -40,17 +41,16 @@ final class VideoCommand implements Callable<Integer> {
     boolean heads;
     @Option(names = "--seconds", defaultValue = "10", description = "Use the first S seconds, as the demo (default ${DEFAULT-VALUE}).")
     double seconds;
-    @Option(names = "--force", description = "Overwrite existing outputs.")
-    boolean force;
+    @Mixin
+    ForceOption force;
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         Path headsOut = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.mp4$", "") + ".heads.mp4");
-        ModelPaths.checkOutput(out, force);
-        if (heads) ModelPaths.checkOutput(headsOut, force);
-        try (DenseAv m = DenseAv.load(ModelPaths.resolve(model))) {
+        force.check(out, heads ? headsOut : null);
+        try (DenseAv m = DenseAv.load(model.resolve())) {
             if (heads && m.config().heads() != 2) throw new BadInputException(model + ": --heads needs a 2-head model");
             VideoFrames frames = VideoFrames.read(video, seconds);
             int samples = (int) Math.round(seconds * AudioPreprocessor.SAMPLE_RATE);
