@@ -33,17 +33,9 @@ public final class DisentanglementEval {
      * {@code pairs.csv}) is required; default: all splits, 1000 items (or all) of each kind ({@code optSubset} counts
      * per kind).
      */
-    public static final class Builder extends ProtocolBuilder<Builder> {
-        private String split;
-
+    public static final class Builder extends PairsProtocolBuilder<Builder> {
         @Override
         Builder self() {
-            return this;
-        }
-
-        /** Only rows whose {@code split} column has this value. */
-        public Builder optSplit(String s) {
-            this.split = s;
             return this;
         }
 

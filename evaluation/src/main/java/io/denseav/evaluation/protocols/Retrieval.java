@@ -41,17 +41,9 @@ public final class Retrieval {
      * {@code setData} (a pairs manifest CSV or a folder holding {@code pairs.csv}) is required; default: all splits,
      * a 1000-item subset (all items if fewer).
      */
-    public static final class Builder extends ProtocolBuilder<Builder> {
-        private String split;
-
+    public static final class Builder extends PairsProtocolBuilder<Builder> {
         @Override
         Builder self() {
-            return this;
-        }
-
-        /** Only rows whose {@code split} column has this value. */
-        public Builder optSplit(String s) {
-            this.split = s;
             return this;
         }
 
