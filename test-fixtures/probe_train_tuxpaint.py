@@ -1,0 +1,200 @@
+#!/usr/bin/python3
+"""Training probe: the tuxpaint-tiny DenseAV in the independent torch reference (denseav_ref.py, loss_goldens.py),
+trained from scratch on a TuxPaint-AV folder with InfoNCE (and optionally L_Dis), about 3x faster per step than the
+JVM trainer on this CPU, to try recipes before running `denseav train`. Prints the training InfoNCE, the spread of
+the similarity matrix, and every 4th report the held-out retrieval R@10 (audio -> the prompt's own picture among the
+distinct test pictures, by prompt kind) against chance.
+
+    /usr/bin/python3 test-fixtures/probe_train_tuxpaint.py --data /tmp/tux --steps 300 --kinds sound
+
+Not the JVM trainer: no augmentation beyond --crop (a square random crop + flip), clips start at 0 and are padded to
+the model's length, weights start from torch's default initialisation of the same modules.
+"""
+
+import argparse
+import csv
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+import torchaudio  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from denseav_fixtures import backbones as bb  # noqa: E402
+from denseav_fixtures import denseav_ref as ref  # noqa: E402
+from denseav_fixtures import loss_goldens as L  # noqa: E402
+from denseav_fixtures.writers import read_safetensors  # noqa: E402
+
+MODEL = Path(__file__).resolve().parent.parent / "cli/src/main/resources/io/denseav/cli/default-model"
+MEAN = torch.tensor([0.485, 0.456, 0.406])[:, None, None]
+STD = torch.tensor([0.229, 0.224, 0.225])[:, None, None]
+
+
+def args():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True, help="a `denseav dataset tuxpaint` folder")
+    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--every", type=int, default=50)
+    ap.add_argument("--kinds", default="speech,tts,sound", help="prompt kinds trained on (speech = recorded name)")
+    ap.add_argument("--sound-first", type=int, default=0, help="steps of sound prompts only before the rest")
+    ap.add_argument("--speech-share", type=float, default=-1, help="after --sound-first: P(speech prompt); -1 = as in the data")
+    ap.add_argument("--crop", type=float, default=1.0, help="smallest area fraction of a random square crop (1 = none)")
+    ap.add_argument("--agg", choices=["misa", "gap"], default="misa", help="gap = global average pooling of the image")
+    ap.add_argument("--center", action="store_true", help="double-centre S (rows and columns) before InfoNCE")
+    ap.add_argument("--dis", type=float, default=0.0, help="L_Dis weight")
+    ap.add_argument("--conv-dim", type=int, default=16, help="HuBERT-style conv extractor width")
+    ap.add_argument("--plain", action="store_true", help="black out the background (stamps only, from the seg maps)")
+    return ap.parse_args()
+
+
+class Data:
+    def __init__(self, a):
+        self.a, self.root, self.cache = a, Path(a.data), {}
+        kinds = set(a.kinds.split(","))
+        self.train = [r for r in self.rows("train") if r[3] in kinds]
+        self.test = self.rows("test")[:150]
+        self.sound = [r for r in self.train if r[3] == "sound"]
+        self.speech = [r for r in self.train if r[3] != "sound"]
+
+    def rows(self, split):
+        with open(self.root / split / "prompted_segmentation.csv") as f:
+            return [(split + "/" + r["image_location"], split + "/" + (r["speech_prompt_file"] or r["vggsound_file"]),
+                     r["class_name"], r["prompt_kind"]) for r in csv.DictReader(f)]
+
+    def image(self, p):
+        if p not in self.cache:
+            t = torch.from_numpy(np.asarray(Image.open(self.root / p).convert("RGB")).copy()).permute(2, 0, 1).float() / 255
+            if self.a.plain:
+                seg = np.asarray(Image.open(self.root / p.replace("frames/", "annotations/").replace(".jpg", "_seg.png")))
+                t = t * torch.from_numpy((seg[..., 0] > 0).astype(np.float32))[None]
+            self.cache[p] = t
+        return self.cache[p]
+
+    def audio(self, p):
+        if p not in self.cache:
+            w, sr = torchaudio.load(str(self.root / p))
+            self.cache[p] = torchaudio.functional.resample(w[0], sr, 16000)
+        return self.cache[p]
+
+    def batch(self, rows, samples, train):
+        ims, aus, masks = [], [], []
+        for image, audio, _, _ in rows:
+            x = self.image(image)
+            if train and self.a.crop < 1:
+                side = int(x.shape[1] * random.uniform(self.a.crop, 1.0) ** 0.5)
+                i, j = random.randint(0, x.shape[1] - side), random.randint(0, x.shape[2] - side)
+                x = x[:, i:i + side, j:j + side]
+                if random.random() < 0.5:
+                    x = x.flip(-1)
+            ims.append((F.interpolate(x[None], size=(224, 224), mode="bilinear", align_corners=False)[0] - MEAN) / STD)
+            w, n = self.audio(audio), min(len(self.audio(audio)), samples)
+            clip, m = torch.zeros(samples), torch.zeros(samples)
+            clip[:n], m[:n] = w[:n], 1
+            aus.append((clip - clip.mean()) / torch.sqrt(clip.var(unbiased=False) + 1e-7))
+            masks.append(m)
+        return torch.stack(ims), torch.stack(aus), torch.stack(masks)
+
+    def draw(self, step, n):
+        a, seen, out = self.a, set(), []
+        while len(out) < n:
+            if step <= a.sound_first:
+                r = random.choice(self.sound)
+            elif a.speech_share >= 0:
+                r = random.choice(self.speech if random.random() < a.speech_share else self.sound)
+            else:
+                r = random.choice(self.train)
+            if r[0] not in seen:              # one prompt per picture: no duplicate positives
+                seen.add(r[0])
+                out.append(r)
+        return out
+
+
+def model_from_scratch(a):
+    hp = json.loads((MODEL / "config.json").read_text())
+    sd, _ = read_safetensors(MODEL / "model.safetensors")
+    model = ref.DenseAVRef(ref.arch_from_hparams(hp), sd, torch.float32)
+    if a.conv_dim != 16:
+        model.hubert = bb.torchaudio_hubert(dict(hp["tiny_audio"], conv_dim=[a.conv_dim] * 7))
+    for m in model.modules():                 # forget the shipped weights: torch's default initialisation
+        if m is not model and hasattr(m, "reset_parameters"):
+            m.reset_parameters()
+    with torch.no_grad():
+        model.audio_cls.normal_(0, 1)
+        model.sim_cal.w.zero_()
+    return model.train(), hp
+
+
+def main():
+    a = args()
+    torch.set_num_threads(2)
+    torch.manual_seed(0)
+    random.seed(0)
+    data = Data(a)
+    model, hp = model_from_scratch(a)
+    K, samples = int(hp["sim_agg_heads"]), int(hp["audio_samples"])
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+
+    def features(ims, au, m):
+        v, x = model.forward_image(ims)["feats"], model.forward_audio(au)["feats"]
+        return x, v, ref.audio_mask_frames(m, x.shape[-1]).float()
+
+    def score(x, v, fm):
+        if a.agg == "misa":
+            return L.training_score(x, v, fm, K)
+        s = torch.einsum("acft,vc->avt", x, v.mean(dim=(2, 3)))
+        return (s * fm[:, None]).sum(-1) / fm[:, None].sum(-1).clamp_min(0.001)
+
+    def recall10():
+        model.eval()
+        with torch.no_grad():
+            parts = [features(*data.batch(data.test[i:i + 25], samples, False)) for i in range(0, len(data.test), 25)]
+            S = score(*(torch.cat([p[k] for p in parts]) for k in range(3)))
+        model.train()
+        col = {}
+        for i, r in enumerate(data.test):
+            col.setdefault(r[0], len(col))
+        keep = [next(i for i, r in enumerate(data.test) if r[0] == p) for p in col]
+        top = S[:, keep].topk(10, dim=1).indices
+        hit = [col[r[0]] in top[i].tolist() for i, r in enumerate(data.test)]
+        by = {k: np.mean([h for h, r in zip(hit, data.test) if r[3] == k]) for k in sorted({r[3] for r in data.test})}
+        return np.mean(hit), 10 / len(col), by
+
+    t0, hist = time.time(), []
+    for step in range(1, a.steps + 1):
+        for g in opt.param_groups:
+            g["lr"] = a.lr * min(1.0, step / 20)
+        rows = data.draw(step, a.batch)
+        x, v, fm = features(*data.batch(rows, samples, True))
+        S = score(x, v, fm)
+        if a.center:
+            S = S - S.mean(0, keepdim=True) - S.mean(1, keepdim=True) + S.mean()
+        loss = L.nce(S, model.sim_cal.w)
+        if a.dis > 0:
+            source = torch.tensor([1 if r[3] == "sound" else 0 for r in rows])
+            loss = loss + a.dis * L.disentangle(L.paired_volume(x, v, fm, K), source, K)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        opt.step()
+        hist.append(float(loss))
+        if step % a.every == 0:
+            line = (f"step {step} loss {np.mean(hist[-a.every:]):.4f} S std {float(S.std()):.4f} "
+                    f"S diag-mean {float(S.diag().mean() - S.mean()):.4f} {time.time() - t0:.0f} s")
+            if step % (4 * a.every) == 0 or step == a.steps:
+                r, chance, by = recall10()
+                line += f" | test R@10 {r:.3f} (chance {chance:.3f}) " + " ".join(f"{k} {v:.3f}" for k, v in by.items())
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
