@@ -146,12 +146,12 @@ public final class Trainer {
 
     private Result loop(GradientEngine engine, DenseAv model, Adam adam, long step, Path last, List<Map<String, Double>> history) {
         int batch = config.batchSize();
-        int perEpoch = data.size() / batch;
-        if (perEpoch == 0) throw new IllegalArgumentException("the data holds " + data.size() + " items, fewer than one batch of " + batch);
         long ran = 0;
         while (step < config.totalSteps() && ran < stopAfter) {
-            int epoch = (int) (step / perEpoch);
-            try (TrainingSamples.Epoch e = data.epoch(epoch, batch, (int) (step % perEpoch))) {
+            int epoch = 0;
+            long skip = step; // epochs may differ in size (a curriculum's first epochs): walk them
+            for (int n; skip >= (n = batchesIn(epoch, batch)); epoch++) skip -= n;
+            try (TrainingSamples.Epoch e = data.epoch(epoch, batch, (int) skip)) {
                 for (TrainingBatch b : e) {
                     if (step >= config.totalSteps() || ran >= stopAfter) break;
                     Map<String, Double> losses = step(engine, adam, b, step, config);
@@ -175,6 +175,12 @@ public final class Trainer {
             }
         }
         return new Result(last, history);
+    }
+
+    private int batchesIn(int epoch, int batch) {
+        int n = data.batchesIn(epoch, batch);
+        if (n == 0) throw new IllegalArgumentException("epoch " + epoch + " holds " + data.epochSize(epoch) + " items, fewer than one batch of " + batch);
+        return n;
     }
 
     /** One line per step in {@code OUT/metrics.jsonl}: step, phase, lr and every loss term. */

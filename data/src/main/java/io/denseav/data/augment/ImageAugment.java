@@ -13,22 +13,33 @@ public final class ImageAugment {
     private final int size;
     private final double jitter;
     private final double grayscale;
+    private final double minScale;
 
-    private ImageAugment(int size, double jitter, double grayscale) {
+    private ImageAugment(int size, double jitter, double grayscale, double minScale) {
         this.size = size;
         this.jitter = jitter;
         this.grayscale = grayscale;
+        this.minScale = minScale;
     }
 
-    /** The reference's settings: 224, jitter 0.2, grayscale 0.1. */
+    /** The reference's settings: 224, jitter 0.2, grayscale 0.1, crop scale (0.08, 1). */
     public static ImageAugment denseav() {
-        return new ImageAugment(224, 0.2, 0.1);
+        return new ImageAugment(224, 0.2, 0.1, 0.08);
     }
 
     /** The same augmentation with another output size ({@code RandomResizedCrop(size)}). */
     public ImageAugment withSize(int newSize) {
         if (newSize <= 0) throw new IllegalArgumentException("size " + newSize);
-        return new ImageAugment(newSize, jitter, grayscale);
+        return new ImageAugment(newSize, jitter, grayscale, minScale);
+    }
+
+    /**
+     * The same augmentation with {@code RandomResizedCrop(scale=(min, 1))}: a crop keeps at least this fraction of the
+     * area. With 1–3 small objects per picture the reference's 0.08 often crops the named object away.
+     */
+    public ImageAugment withMinScale(double min) {
+        if (!(min > 0 && min <= 1)) throw new IllegalArgumentException("crop scale " + min + " is not in (0, 1]");
+        return new ImageAugment(size, jitter, grayscale, min);
     }
 
     public RgbImage apply(RgbImage img, SplittableRandom rnd) {
@@ -45,7 +56,7 @@ public final class ImageAugment {
         int h = img.height();
         double area = (double) w * h;
         for (int i = 0; i < 10; i++) {
-            double target = area * (0.08 + rnd.nextDouble() * 0.92);
+            double target = area * (minScale + rnd.nextDouble() * (1 - minScale));
             double logRatio = Math.log(3.0 / 4) + rnd.nextDouble() * (Math.log(4.0 / 3) - Math.log(3.0 / 4));
             double ratio = Math.exp(logRatio);
             int cw = (int) Math.round(Math.sqrt(target * ratio));

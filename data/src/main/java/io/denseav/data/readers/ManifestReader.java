@@ -55,6 +55,11 @@ public final class ManifestReader extends ItemReader<ManifestReader.Row> {
     }
 
     @Override
+    public int source(int i) {
+        return rows().get(i).source();
+    }
+
+    @Override
     Sample load(int index, Row row) {
         INDArray[] a = audio(row.audio());
         return new Sample(image(row.image()), a[0], a[1], row.source(), null, null, row.id());

@@ -16,4 +16,9 @@ public interface RawReader {
      * random choices (AudioSet's and a video's frame) are drawn from {@code rnd}, so they can change every epoch.
      */
     RawItem raw(int i, SplittableRandom rnd);
+
+    /** Item {@code i}'s source label (0 = speech, 1 = sound) when the reader knows it without loading, else -1. */
+    default int source(int i) {
+        return -1;
+    }
 }

@@ -57,38 +57,31 @@ public final class TrainingSamples {
     private final RawReader second;
     private final long seed;
     private final double quadMixup;
-    private final boolean spliceNegatives;
-    private final double spliceP;
-    private final int spliceMin;
-    private final int spliceMax;
-    private final double randomWindow;
+    private final TrainingWaveform waveform;
     private final double minMaskMean;
     private final int imageSize;
     private final int audioSamples;
-    private final boolean normalizeAudio;
     private final boolean shuffle;
     private final boolean dropLast;
     private final int threads;
     private final ImageAugment augment;
+    private final SourceSchedule sources;
 
     private TrainingSamples(Builder b) {
         this.first = b.first;
         this.second = b.second;
         this.seed = b.seed;
         this.quadMixup = b.quadMixup;
-        this.spliceNegatives = b.spliceNegatives;
-        this.spliceP = b.spliceP;
-        this.spliceMin = b.spliceMin;
-        this.spliceMax = b.spliceMax;
-        this.randomWindow = b.randomWindow;
+        this.waveform = new TrainingWaveform(b.spliceNegatives, b.spliceP, b.spliceMin, b.spliceMax, b.randomWindow,
+                b.audioSamples, b.normalizeAudio);
         this.minMaskMean = b.minMaskMean;
         this.imageSize = b.imageSize;
         this.audioSamples = b.audioSamples;
-        this.normalizeAudio = b.normalizeAudio;
         this.shuffle = b.shuffle;
         this.dropLast = b.dropLast;
         this.threads = b.threads;
-        this.augment = ImageAugment.denseav().withSize(imageSize);
+        this.augment = ImageAugment.denseav().withSize(imageSize).withMinScale(b.minCropScale);
+        this.sources = SourceSchedule.of(first, b.firstSource, b.firstEpochs, b.shareSource, b.share);
     }
 
     /** Training items of {@code data} with the reference's settings; see {@link Builder} for each. */
@@ -111,10 +104,23 @@ public final class TrainingSamples {
         return audioSamples;
     }
 
-    /** The epoch's item order: a permutation keyed by (seed, epoch), or {@code 0 .. size-1} without shuffling. */
+    /** The items epoch {@code epoch} visits: all, or during a {@link Builder#sourceFirst curriculum} only one source's. */
+    public int epochSize(int epoch) {
+        return sources.epochSize(epoch, size());
+    }
+
+    /** The batches of {@code batchSize} that epoch {@code epoch} yields (without its last partial one with dropLast). */
+    public int batchesIn(int epoch, int batchSize) {
+        int n = epochSize(epoch);
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * The epoch's item order: a permutation keyed by (seed, epoch) of the items it visits ({@link #epochSize}), or
+     * them in index order without shuffling.
+     */
     public int[] order(int epoch) {
-        int[] order = new int[size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
+        int[] order = sources.items(epoch, size());
         if (!shuffle) return order;
         SplittableRandom rnd = new SplittableRandom(key(seed, ORDER, epoch));
         for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates
@@ -150,6 +156,7 @@ public final class TrainingSamples {
         for (int draw = 0; draw < MAX_DRAWS; draw++) {
             SplittableRandom rnd = new SplittableRandom(key(seed, ITEM, epoch, index, draw));
             int item = draw == 0 ? index : rnd.nextInt(size());
+            item = sources.draw(epoch, item, rnd);
             TrainingSample s = assemble(item, rnd);
             if (s != null) return s;
         }
@@ -170,7 +177,7 @@ public final class TrainingSamples {
         RawItem raw = part.raw(item, read);
         if (raw == null) return null;
 
-        float[][] a = audio(raw.audio(), part, item, audioRnd); // {audio, mask, positive}
+        float[][] a = waveform.apply(raw.audio(), part, item, audioRnd); // {audio, mask, positive}
         if (!AudioAugment.keep(a[1], minMaskMean)) return null;
 
         RgbImage image = augment.apply(raw.image(), imageRnd);
@@ -195,40 +202,6 @@ public final class TrainingSamples {
                 raw.id());
     }
 
-    /** {@code prep_waveform}'s training path: splice, pad or truncate, random window, normalise. */
-    private float[][] audio(float[] clip, RawReader part, int item, SplittableRandom rnd) {
-        float[] wave = clip;
-        float[] pos = null;
-        if (spliceNegatives && (spliceP >= 1 || rnd.nextDouble() < spliceP)) {
-            float[] negative = otherAudio(part, item, rnd);
-            if (negative != null) {
-                AudioAugment.Spliced s = AudioAugment.spliceNegative(wave, negative, spliceMin, spliceMax, rnd);
-                wave = s.audio();
-                pos = s.positive();
-            }
-        }
-        int valid = Math.min(wave.length, audioSamples);
-        float[] audio = Arrays.copyOf(wave, audioSamples); // zero padding at the end, or the first samples
-        float[] mask = new float[audioSamples];
-        Arrays.fill(mask, 0, valid, 1f);
-        float[] positive = new float[audioSamples];
-        if (pos == null) Arrays.fill(positive, 0, valid, 1f);
-        else System.arraycopy(pos, 0, positive, 0, valid);
-        if (randomWindow > 0) AudioAugment.randomWindow(audio, mask, randomWindow, rnd);
-        if (normalizeAudio) AudioPreprocessor.normalize(audio);
-        return new float[][] {audio, mask, positive};
-    }
-
-    /** The 16 kHz clip of another item of {@code part}, or null if there is none or all tried were bad. */
-    private static float[] otherAudio(RawReader part, int item, SplittableRandom rnd) {
-        if (part.size() < 2) return null;
-        for (int t = 0; t < OTHER_DRAWS; t++) {
-            RawItem other = part.raw(other(part.size(), item, rnd), rnd.split());
-            if (other != null) return other.audio();
-        }
-        return null;
-    }
-
     /** Three other items of {@code part}, each augmented, or null if too many were bad. */
     private RgbImage[] otherImages(RawReader part, int item, SplittableRandom rnd) {
         RgbImage[] out = new RgbImage[3];
@@ -241,7 +214,7 @@ public final class TrainingSamples {
     }
 
     /** A uniformly drawn index other than {@code item} (the item itself in a dataset of one). */
-    private static int other(int size, int item, SplittableRandom rnd) {
+    static int other(int size, int item, SplittableRandom rnd) {
         if (size < 2) return item;
         int j = rnd.nextInt(size - 1);
         return j >= item ? j + 1 : j;
@@ -274,7 +247,8 @@ public final class TrainingSamples {
         private Epoch(int epoch, int batchSize, int skipBatches) {
             this.epoch = epoch;
             this.batchSize = batchSize;
-            this.to = dropLast ? size() / batchSize * batchSize : size();
+            int n = epochSize(epoch);
+            this.to = dropLast ? n / batchSize * batchSize : n;
             this.from = (int) Math.min(to, (long) skipBatches * batchSize);
         }
 
@@ -341,6 +315,11 @@ public final class TrainingSamples {
         private int spliceMin = io.denseav.data.AudioPreprocessor.SAMPLE_RATE;
         private int spliceMax = 4 * io.denseav.data.AudioPreprocessor.SAMPLE_RATE;
         private double randomWindow = 0.5;
+        private double minCropScale = 0.08;
+        private int firstSource = -1;
+        private int firstEpochs;
+        private int shareSource;
+        private double share = -1;
         private double minMaskMean = AudioAugment.MIN_MASK_MEAN;
         private int imageSize = ImagePreprocessor.LOAD_SIZE;
         private int audioSamples = AudioPreprocessor.DENSEAV_SAMPLES;
@@ -393,6 +372,36 @@ public final class TrainingSamples {
         /** The probability of keeping only a random window of the audio ({@code extra_audio_masking}, 0.5). */
         public Builder randomWindow(double p) {
             this.randomWindow = probability(p, "random-window");
+            return this;
+        }
+
+        /** The smallest area fraction a random crop keeps ({@code RandomResizedCrop} scale (0.08, 1)); see {@link ImageAugment#withMinScale}. */
+        public Builder cropScale(double min) {
+            ImageAugment.denseav().withMinScale(min); // validates
+            this.minCropScale = min;
+            return this;
+        }
+
+        /**
+         * A curriculum (not in the reference): the first {@code epochs} epochs visit only the items of {@code source}
+         * (0 = speech, 1 = sound; the reader must know each item's source), later epochs every item.
+         */
+        public Builder sourceFirst(int source, int epochs) {
+            if (source != 0 && source != 1) throw new IllegalArgumentException("source " + source + " is not 0 or 1");
+            if (epochs < 0) throw new IllegalArgumentException("curriculum epochs " + epochs);
+            this.firstSource = source;
+            this.firstEpochs = epochs;
+            return this;
+        }
+
+        /**
+         * Not in the reference: after any {@link #sourceFirst} epochs, each item is one of {@code source} with
+         * probability {@code p} (drawn uniformly within its source), instead of following the data's own mix.
+         */
+        public Builder sourceShare(int source, double p) {
+            if (source != 0 && source != 1) throw new IllegalArgumentException("source " + source + " is not 0 or 1");
+            this.shareSource = source;
+            this.share = probability(p, "source share");
             return this;
         }
 

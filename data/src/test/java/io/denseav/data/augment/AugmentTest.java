@@ -30,6 +30,27 @@ class AugmentTest {
     }
 
     @Test
+    void cropScaleBoundsTheCropArea() {
+        RgbImage img = pattern(64, 64, 3);
+        // scale (1, 1): every sampled crop is the whole area, and on a square picture only ratio 1 fits, so the crop is
+        // the picture itself (torchvision's fallback too): the output is the plain resize
+        ImageAugment whole = ImageAugment.denseav().withSize(32).withMinScale(1.0);
+        for (int seed = 0; seed < 5; seed++) {
+            assertArrayEquals(io.denseav.data.PilBilinear.resize(img, 32, 32).rgb(),
+                    whole.randomResizedCrop(img, new SplittableRandom(seed)).rgb());
+        }
+        ImageAugment reference = ImageAugment.denseav().withSize(32);
+        boolean differs = false;
+        for (int seed = 0; seed < 5; seed++) {
+            differs |= !java.util.Arrays.equals(io.denseav.data.PilBilinear.resize(img, 32, 32).rgb(),
+                    reference.randomResizedCrop(img, new SplittableRandom(seed)).rgb());
+        }
+        assertTrue(differs, "the reference's scale (0.08, 1) crops");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ImageAugment.denseav().withMinScale(0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ImageAugment.denseav().withMinScale(1.5));
+    }
+
+    @Test
     void flipTwiceIsIdentityAndGrayHasEqualChannels() {
         RgbImage img = pattern(9, 5, 2);
         assertArrayEquals(img.rgb(), ImageAugment.flip(ImageAugment.flip(img)).rgb());

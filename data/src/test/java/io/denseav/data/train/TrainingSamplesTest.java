@@ -56,6 +56,55 @@ class TrainingSamplesTest {
     }
 
     @Test
+    void aSourceFirstCurriculumVisitsOnlyThatSourceInItsFirstEpochs() {
+        StringBuilder csv = new StringBuilder("image,audio,label\n");
+        for (int k = 0; k < 5; k++) {
+            Fixtures.image(tmp.resolve("c/" + k + ".png"), 40, 40, (x, y) -> (x * 5) << 8 | y);
+            Fixtures.wav(tmp.resolve("c/" + k + ".wav"), 16000, 16000);
+            csv.append("c/").append(k).append(".png,c/").append(k).append(".wav,").append(k % 2 == 0 ? 1 : 0).append('\n');
+        }
+        ManifestReader r = new ManifestReader(Fixtures.text(tmp.resolve("c.csv"), csv.toString()), Sample.SPEECH,
+                ReaderOptions.defaults());
+        assertEquals(1, r.source(0));
+        assertEquals(0, r.source(1));
+        TrainingSamples data = TrainingSamples.builder(r).seed(3).audioSamples(16000).quadMixup(0).sourceFirst(Sample.SOUND, 2)
+                .dropLast(true).build();
+        for (int epoch = 0; epoch < 2; epoch++) {
+            assertEquals(Set.of(0, 2, 4), toSet(data.order(epoch)));
+            assertEquals(3, data.epochSize(epoch));
+            assertEquals(1, data.batchesIn(epoch, 2));
+            for (TrainingBatch b : all(data, epoch, 2)) {
+                for (int i = 0; i < b.size(); i++) assertEquals(Sample.SOUND, b.source().getInt(i));
+            }
+        }
+        assertEquals(Set.of(0, 1, 2, 3, 4), toSet(data.order(2)));
+        assertEquals(2, data.batchesIn(2, 2));
+        assertEquals(2, all(data, 2, 2).size());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainingSamples.builder(manifest("n", Sample.SPEECH, 1, 1)).sourceFirst(Sample.SOUND, 1).build());
+
+        // after the curriculum a share holds the sources: all sound at 1, all speech at 0, both at 0.5
+        for (double share : new double[] {1, 0, 0.5}) {
+            TrainingSamples shared = TrainingSamples.builder(r).seed(3).audioSamples(16000).quadMixup(0)
+                    .sourceFirst(Sample.SOUND, 1).sourceShare(Sample.SOUND, share).build();
+            Set<Integer> seen = new HashSet<>();
+            for (int epoch = 1; epoch < 5; epoch++) {
+                for (int i = 0; i < shared.size(); i++) seen.add(shared.sample(epoch, i).source());
+            }
+            assertEquals(share == 1 ? Set.of(Sample.SOUND) : share == 0 ? Set.of(Sample.SPEECH) : Set.of(0, 1), seen, "share " + share);
+            assertEquals(5, shared.epochSize(1));
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainingSamples.builder(manifest("s", Sample.SPEECH, 1, 1)).sourceShare(Sample.SOUND, 0.25).build());
+    }
+
+    private static Set<Integer> toSet(int[] a) {
+        Set<Integer> s = new HashSet<>();
+        for (int v : a) s.add(v);
+        return s;
+    }
+
+    @Test
     void batchesHaveTheTrainingShapesAndRanges() {
         ManifestReader r = manifest("m", Sample.SPEECH, 3, 2.5, 12, 4, 1);
         TrainingSamples data = TrainingSamples.builder(r).seed(1).quadMixup(0.5).build();
