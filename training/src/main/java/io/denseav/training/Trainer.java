@@ -179,7 +179,9 @@ public final class Trainer {
 
     private int batchesIn(int epoch, int batch) {
         int n = data.batchesIn(epoch, batch);
-        if (n == 0) throw new IllegalArgumentException("epoch " + epoch + " holds " + data.epochSize(epoch) + " items, fewer than one batch of " + batch);
+        if (n == 0) {
+            throw new IllegalArgumentException("epoch " + epoch + " holds " + data.epochSize(epoch) + " items, fewer than one batch of " + batch);
+        }
         return n;
     }
 

@@ -29,7 +29,8 @@ final class SourceSchedule {
         if (firstEpochs == 0 && share < 0) return NONE;
         int[] first = firstEpochs == 0 ? null : ofSource(data, firstSource);
         if (first != null && first.length == 0) {
-            throw new IllegalArgumentException("no item of source " + firstSource + " for the first epochs");
+            throw new IllegalArgumentException("no item of source " + firstSource
+                    + " for the first epochs (the reader must know each item's source)");
         }
         int[][] by = share < 0 ? null : new int[][] {ofSource(data, 1 - shareSource), ofSource(data, shareSource)};
         if (by != null && (by[0].length == 0 || by[1].length == 0)) {

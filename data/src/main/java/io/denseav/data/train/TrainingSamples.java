@@ -149,7 +149,8 @@ public final class TrainingSamples {
 
     /**
      * Item {@code index} of {@code epoch}, augmented; the same for the same (seed, epoch, index) whatever thread asks.
-     * A skipped or too-short item is replaced by another drawn from the same random source.
+     * A skipped or too-short item is replaced by another drawn from the same random source; under a
+     * {@link Builder#sourceShare source share} the item is itself such a draw (a coin for the source, then any item).
      */
     public TrainingSample sample(int epoch, int index) {
         Objects.checkIndex(index, size());
@@ -375,7 +376,10 @@ public final class TrainingSamples {
             return this;
         }
 
-        /** The smallest area fraction a random crop keeps ({@code RandomResizedCrop} scale (0.08, 1)); see {@link ImageAugment#withMinScale}. */
+        /**
+         * The smallest area fraction a random crop keeps ({@code RandomResizedCrop} scale (0.08, 1) in the reference);
+         * see {@link ImageAugment#withMinScale}.
+         */
         public Builder cropScale(double min) {
             ImageAugment.denseav().withMinScale(min); // validates
             this.minCropScale = min;
