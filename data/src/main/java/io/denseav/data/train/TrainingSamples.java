@@ -391,9 +391,8 @@ public final class TrainingSamples {
          * (0 = speech, 1 = sound; the reader must know each item's source), later epochs every item.
          */
         public Builder sourceFirst(int source, int epochs) {
-            if (source != 0 && source != 1) throw new IllegalArgumentException("source " + source + " is not 0 or 1");
             if (epochs < 0) throw new IllegalArgumentException("curriculum epochs " + epochs);
-            this.firstSource = source;
+            this.firstSource = source(source);
             this.firstEpochs = epochs;
             return this;
         }
@@ -403,8 +402,7 @@ public final class TrainingSamples {
          * probability {@code p} (drawn uniformly within its source), instead of following the data's own mix.
          */
         public Builder sourceShare(int source, double p) {
-            if (source != 0 && source != 1) throw new IllegalArgumentException("source " + source + " is not 0 or 1");
-            this.shareSource = source;
+            this.shareSource = source(source);
             this.share = probability(p, "source share");
             return this;
         }
@@ -458,6 +456,11 @@ public final class TrainingSamples {
             if (first.size() == 0) throw new IllegalArgumentException("the dataset is empty");
             if (second != null && second.size() == 0) throw new IllegalArgumentException("the second dataset is empty");
             return new TrainingSamples(this);
+        }
+
+        private static int source(int s) {
+            if (s != 0 && s != 1) throw new IllegalArgumentException("source " + s + " is not 0 or 1");
+            return s;
         }
 
         private static double probability(double p, String what) {

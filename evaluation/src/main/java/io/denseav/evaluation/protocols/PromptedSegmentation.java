@@ -56,14 +56,12 @@ public final class PromptedSegmentation {
     /** Points kept per PR curve for the report. */
     static final int CURVE_POINTS = 120;
 
-    private final Path data;
     private final ProtocolBuilder.Selection sel;
     private final Prompts prompts;
     private final int examples;
 
     private PromptedSegmentation(Builder b) {
         this.sel = b.selection();
-        this.data = sel.data();
         this.prompts = b.prompts;
         this.examples = b.examples;
     }
@@ -104,6 +102,7 @@ public final class PromptedSegmentation {
 
     /** Runs the protocol with {@code features}' model; progress per prompt and per class. */
     public EvalResult run(Features features, Progress progress) {
+        Path data = sel.data();
         PromptedSet set = PromptedSet.read(data);
         List<PromptedSet.Kind> kinds = prompts == null ? set.kinds() : prompts.kinds();
         if (kinds.isEmpty()) throw new EvaluationException(data + ": " + PromptedSet.CSV + " has no prompts");

@@ -13,13 +13,9 @@ final class Subsets {
 
     /**
      * The indices of the subset of {@code n} items: {@code requested} items, or {@code min(fallback, n)} when
-     * null (fallback ≤ 0: all items, in order). A request above {@code n} is an {@link EvaluationException}.
+     * null (fallback ≤ 0: all items, in order). A request above {@code n} is an {@link EvaluationException}, or with
+     * {@code atMost} takes all n.
      */
-    static int[] choose(int n, Integer requested, int fallback, String what) {
-        return choose(n, requested, false, fallback, what);
-    }
-
-    /** As {@link #choose(int, Integer, int, String)}; with {@code atMost}, a request above {@code n} takes all n. */
     static int[] choose(int n, Integer requested, boolean atMost, int fallback, String what) {
         if (atMost && requested != null && requested > n) requested = n;
         if (n == 0) throw new EvaluationException("no " + what + " to evaluate");
