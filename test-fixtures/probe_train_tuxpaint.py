@@ -41,7 +41,7 @@ STD = torch.tensor([0.229, 0.224, 0.225])[:, None, None]
 def args():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True, help="a `denseav dataset tuxpaint` folder")
-    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--steps", type=int, default=300, help="0: only report the held-out R@10 of --init")
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--every", type=int, default=50)
@@ -53,6 +53,7 @@ def args():
     ap.add_argument("--center", action="store_true", help="double-centre S (rows and columns) before InfoNCE")
     ap.add_argument("--dis", type=float, default=0.0, help="L_Dis weight")
     ap.add_argument("--conv-dim", type=int, default=16, help="HuBERT-style conv extractor width")
+    ap.add_argument("--init", help="start from this model folder (e.g. a 1-step `denseav train --export`), not torch's init")
     ap.add_argument("--plain", action="store_true", help="black out the background (stamps only, from the seg maps)")
     return ap.parse_args()
 
@@ -120,9 +121,12 @@ class Data:
 
 
 def model_from_scratch(a):
-    hp = json.loads((MODEL / "config.json").read_text())
-    sd, _ = read_safetensors(MODEL / "model.safetensors")
+    folder = Path(a.init) if a.init else MODEL
+    hp = json.loads((folder / "config.json").read_text())
+    sd, _ = read_safetensors(folder / "model.safetensors")
     model = ref.DenseAVRef(ref.arch_from_hparams(hp), sd, torch.float32)
+    if a.init:
+        return model.train(), hp
     if a.conv_dim != 16:
         model.hubert = bb.torchaudio_hubert(dict(hp["tiny_audio"], conv_dim=[a.conv_dim] * 7))
     for m in model.modules():                 # forget the shipped weights: torch's default initialisation
@@ -169,6 +173,10 @@ def main():
         by = {k: np.mean([h for h, r in zip(hit, data.test) if r[3] == k]) for k in sorted({r[3] for r in data.test})}
         return np.mean(hit), 10 / len(col), by
 
+    if a.steps == 0:                          # evaluate --init as it is
+        r, chance, by = recall10()
+        print(f"test R@10 {r:.3f} (chance {chance:.3f}) " + " ".join(f"{k} {v:.3f}" for k, v in by.items()), flush=True)
+        return
     t0, hist = time.time(), []
     for step in range(1, a.steps + 1):
         for g in opt.param_groups:

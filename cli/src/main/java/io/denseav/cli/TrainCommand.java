@@ -136,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             Trainer.Result r = trainer.run(() -> initPath != null ? DenseAv.load(ModelPaths.resolve(initPath))
-                    : DenseAv.random(modelConfig, cfg.seed()), resume);
+                    : DenseAv.random(modelConfig, cfg.seed(), cfg.init()), resume);
             progress.close();
             o.printf("done in %.0f s; last checkpoint %s%n", (System.nanoTime() - t0) / 1e9, r.checkpoint());
             if (export != null && r.checkpoint() != null) exportTo(r.checkpoint(), o);

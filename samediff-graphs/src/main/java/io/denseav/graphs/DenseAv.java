@@ -83,9 +83,16 @@ public final class DenseAv implements Closeable {
         return new DenseAv(null, c, Params.random(seed), Params.random(seed + 1), Params.random(seed + 2));
     }
 
-    /** A model of any configuration with fresh random weights (training from scratch, tests). */
+    /** A model of any configuration with fresh random weights ({@link ScratchInit#SMALL_NORMAL}; tests). */
     public static DenseAv random(DenseAvConfig c, long seed) {
-        return new DenseAv(null, c, Params.random(seed), Params.random(seed + 1), Params.random(seed + 2));
+        return random(c, seed, ScratchInit.SMALL_NORMAL);
+    }
+
+    /** A model of any configuration with fresh weights drawn by {@code init} (training from scratch). */
+    public static DenseAv random(DenseAvConfig c, long seed, ScratchInit init) {
+        DataType f = DataType.FLOAT;
+        return new DenseAv(null, c, Params.random(seed, init, f), Params.random(seed + 1, init, f),
+                Params.random(seed + 2, init, f));
     }
 
     /**

@@ -18,7 +18,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The weights a graph builder asks for, by canonical name and expected shape. Graph variables are named after
@@ -30,6 +29,7 @@ public final class Params {
     private final String layout;
     private final Map<String, Tensor> tensors;
     private final Random random;
+    private final ScratchInit init;
     private final DataType dtype;
     private final Set<String> used = new LinkedHashSet<>();
     private final List<String> missing = new ArrayList<>();
@@ -37,17 +37,18 @@ public final class Params {
     private final Map<String, INDArray> cache = new LinkedHashMap<>();
     private final Map<String, Tensor> extras = new LinkedHashMap<>();
 
-    private Params(Path file, String layout, Map<String, Tensor> tensors, Random random, DataType dtype) {
+    private Params(Path file, String layout, Map<String, Tensor> tensors, Random random, ScratchInit init, DataType dtype) {
         this.file = file;
         this.layout = layout;
         this.tensors = tensors;
         this.random = random;
+        this.init = init;
         this.dtype = dtype;
     }
 
     /** Weights mapped from a checkpoint. */
     public static Params from(KeyMap.Mapped mapped) {
-        Params p = new Params(mapped.source().path(), mapped.map().name(), mapped.tensors(), null, DataType.FLOAT);
+        Params p = new Params(mapped.source().path(), mapped.map().name(), mapped.tensors(), null, null, DataType.FLOAT);
         // keys the inference graphs never use (e.g. HuBERT's masked_spec_embed) stay readable for train mode
         for (String full : mapped.ignored()) {
             Tensor t = mapped.source().tensors().get(full);
@@ -56,14 +57,19 @@ public final class Params {
         return p;
     }
 
-    /** Random weights (for benchmarks and shape tests): N(0, 0.02²), LayerNorm-like vectors near 1. */
+    /** Random weights (for benchmarks and shape tests): {@link ScratchInit#SMALL_NORMAL}. */
     public static Params random(long seed) {
         return random(seed, DataType.FLOAT);
     }
 
     /** Random weights of {@code dtype} (DOUBLE for gradient checks). */
     public static Params random(long seed, DataType dtype) {
-        return new Params(null, "random", Map.of(), new Random(seed), dtype);
+        return random(seed, ScratchInit.SMALL_NORMAL, dtype);
+    }
+
+    /** Fresh weights drawn by {@code init} ({@link ScratchInit#TORCH_DEFAULT} to train from scratch). */
+    public static Params random(long seed, ScratchInit init, DataType dtype) {
+        return new Params(null, "random", Map.of(), new Random(seed), init, dtype);
     }
 
     /** The floating-point type of the weights and of the graphs built on them (FLOAT, or DOUBLE in checks). */
@@ -77,7 +83,7 @@ public final class Params {
         if (cached != null) return cached;
         INDArray a;
         if (random != null) {
-            a = randomArray(name, shape);
+            a = init.draw(name, shape, random, dtype, cache);
         } else {
             Tensor t = tensors.containsKey(name) ? tensors.get(name) : extras.get(name);
             if (t == null) {
@@ -124,7 +130,7 @@ public final class Params {
      * random weights must all have been handed out, or the replica would draw different ones.
      */
     public Params replica() {
-        Params p = new Params(file, layout, tensors, random == null ? null : new Random(0), dtype);
+        Params p = new Params(file, layout, tensors, random == null ? null : new Random(0), init, dtype);
         p.extras.putAll(extras);
         cache.forEach((k, v) -> p.cache.put(k, v.dup()));
         p.used.addAll(used);
@@ -185,16 +191,6 @@ public final class Params {
         java.nio.ByteBuffer dst = a.data().asNio().order(java.nio.ByteOrder.LITTLE_ENDIAN);
         dst.limit(dst.position() + (int) t.byteSize());
         t.readInto(dst.slice().order(java.nio.ByteOrder.LITTLE_ENDIAN));
-        return a;
-    }
-
-    private INDArray randomArray(String name, long[] shape) {
-        boolean vector = shape.length == 1;
-        Nd4j.getRandom().setSeed(random.nextLong());
-        if (name.equals("sim_cal.w") || name.contains(".lora_B.")) return Nd4j.zeros(dtype, shape); // w = 1; peft's B = 0
-        INDArray a = Nd4j.randn(dtype, shape).muli(vector && name.contains("norm") ? 0.1 : 0.02);
-        if (vector && name.contains("norm") && name.endsWith("weight")) a.addi(1.0);
-        if (name.endsWith("weight_g")) a = Transforms.abs(a, false).addi(1.0);
         return a;
     }
 }

@@ -1,5 +1,6 @@
 package io.denseav.training;
 
+import io.denseav.graphs.ScratchInit;
 import io.denseav.graphs.TrainNoise;
 
 /**
@@ -22,12 +23,24 @@ import io.denseav.graphs.TrainNoise;
  * @param simAgg          the clip-image aggregation of the InfoNCE score: "misa" (DenseAV) or "imagebind" (the
  *                        global-average-pooling baseline)
  * @param noise           train-mode stochasticity: LoRA dropout, HuBERT dropouts, LayerDrop, time masks (null: none)
+ * @param init            how weights start without {@code --init}: torch's module defaults train from scratch;
+ *                        null (configurations written before it existed): the small normal the first runs used
  */
 public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSteps, double lr, int lrWarmup,
                           double clipNorm, ImageTraining imageBackbone, boolean finetuneAudio, boolean trainPooling,
-                          int checkpointEvery, io.denseav.training.loss.LossWeights losses, String simAgg, TrainNoise noise) {
+                          int checkpointEvery, io.denseav.training.loss.LossWeights losses, String simAgg, TrainNoise noise,
+                          ScratchInit init) {
     public TrainConfig {
         if (noise == null) noise = TrainNoise.NONE; // configurations written before train mode existed
+        if (init == null) init = ScratchInit.SMALL_NORMAL;
+    }
+
+    /** Weights start from {@link ScratchInit#TORCH_DEFAULT}. */
+    public TrainConfig(long seed, int batchSize, int warmupSteps, int trainSteps, double lr, int lrWarmup, double clipNorm,
+                       ImageTraining imageBackbone, boolean finetuneAudio, boolean trainPooling, int checkpointEvery,
+                       io.denseav.training.loss.LossWeights losses, String simAgg, TrainNoise noise) {
+        this(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio, trainPooling,
+                checkpointEvery, losses, simAgg, noise, ScratchInit.TORCH_DEFAULT);
     }
 
     /** What of the image backbone trains in phase 2. */
@@ -61,36 +74,41 @@ public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSt
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(s, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, losses, simAgg, noise);
+                trainPooling, checkpointEvery, losses, simAgg, noise, init);
     }
 
     public TrainConfig withSteps(int warmup, int train) {
         return new TrainConfig(seed, batchSize, warmup, train, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, losses, simAgg, noise);
+                trainPooling, checkpointEvery, losses, simAgg, noise, init);
     }
 
     public TrainConfig withCheckpointEvery(int n) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, n, losses, simAgg, noise);
+                trainPooling, n, losses, simAgg, noise, init);
     }
 
     public TrainConfig withFinetuneAudio(boolean on) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, on,
-                trainPooling, checkpointEvery, losses, simAgg, noise);
+                trainPooling, checkpointEvery, losses, simAgg, noise, init);
     }
 
     public TrainConfig withSimAgg(String agg) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, losses, agg, noise);
+                trainPooling, checkpointEvery, losses, agg, noise, init);
     }
 
     public TrainConfig withNoise(TrainNoise n) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, losses, simAgg, n);
+                trainPooling, checkpointEvery, losses, simAgg, n, init);
     }
 
     public TrainConfig withLosses(io.denseav.training.loss.LossWeights w) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
-                trainPooling, checkpointEvery, w, simAgg, noise);
+                trainPooling, checkpointEvery, w, simAgg, noise, init);
+    }
+
+    public TrainConfig withInit(ScratchInit i) {
+        return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
+                trainPooling, checkpointEvery, losses, simAgg, noise, i);
     }
 }

@@ -38,7 +38,7 @@ class RunConfigTest {
                 new TrainConfig(c.training().seed(), c.training().batchSize(), c.training().warmupSteps(), c.training().trainSteps(),
                         preset.lr(), c.training().lrWarmup(), c.training().clipNorm(), c.training().imageBackbone(),
                         c.training().finetuneAudio(), c.training().trainPooling(), c.training().checkpointEvery(),
-                        c.training().losses(), c.training().simAgg(), c.training().noise()));
+                        c.training().losses(), c.training().simAgg(), c.training().noise(), c.training().init()));
     }
 
     @Test
