@@ -22,7 +22,6 @@ does not depend on that input), all float64 (rows and source int64), and case.js
 shapes, the weights and every term's value.
 """
 
-import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -35,7 +34,7 @@ import torch  # noqa: E402
 
 from denseav_fixtures import loss_goldens as L  # noqa: E402
 from denseav_fixtures.ops_goldens import dump_json  # noqa: E402
-from denseav_fixtures.writers import write_text  # noqa: E402
+from denseav_fixtures.writers import tree_summary, write_text  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "src" / "main" / "resources" / "fixtures" / "losses"
 
@@ -103,13 +102,8 @@ def main():
         print(name, {k: f"{v:.6g}" for k, v in values.items()})
         print("   alternatives:", {k: f"{v:.3g}" for k, v in checks.items()})
         assert all(v > 1e-3 for v in checks.values()), checks
-    total, digest = 0, hashlib.sha256()
-    for p in sorted(OUT.rglob("*")):
-        if p.is_file():
-            total += p.stat().st_size
-            digest.update(str(p.relative_to(OUT)).encode() + p.read_bytes())
-    print(f"total {total:,d} bytes in {sum(1 for p in OUT.rglob('*') if p.is_file())} files; "
-          f"sha256 of the tree {digest.hexdigest()[:16]}")
+    total, files, digest = tree_summary(OUT)
+    print(f"total {total:,d} bytes in {files} files; sha256 of the tree {digest}")
     assert total < 1_000_000, total
 
 

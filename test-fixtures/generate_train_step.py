@@ -34,7 +34,6 @@ same bytes on every run):
 """
 
 import collections
-import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -51,7 +50,7 @@ from denseav_fixtures import denseav_ref as ref  # noqa: E402
 from denseav_fixtures import loss_goldens as L  # noqa: E402
 from denseav_fixtures.hubert import hf_to_torchaudio_key  # noqa: E402
 from denseav_fixtures.ops_goldens import dump_json  # noqa: E402
-from denseav_fixtures.writers import write_text  # noqa: E402
+from denseav_fixtures.writers import tree_summary, write_text  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "src" / "main" / "resources" / "fixtures"
 OUT = FIXTURES / "train_step"
@@ -235,13 +234,8 @@ def main():
         reference="test-fixtures/denseav_fixtures/denseav_ref.py + loss_goldens.py, float64 torch autograd; "
                   "gradients stored as float32")
     write_text(OUT / "index.json", dump_json(index))
-    total, digest = 0, hashlib.sha256()
-    for p in sorted(OUT.rglob("*")):
-        if p.is_file():
-            total += p.stat().st_size
-            digest.update(str(p.relative_to(OUT)).encode() + p.read_bytes())
-    print(f"valid frames {lengths}; total {total:,d} bytes in {sum(1 for p in OUT.rglob('*') if p.is_file())} "
-          f"files; sha256 of the tree {digest.hexdigest()[:16]}")
+    total, files, digest = tree_summary(OUT)
+    print(f"valid frames {lengths}; total {total:,d} bytes in {files} files; sha256 of the tree {digest}")
     assert total < 1_000_000, total
 
 

@@ -2,6 +2,7 @@
 deterministic storage keys, torch zip save and entry-by-entry zip rewriting."""
 
 import collections
+import hashlib
 import json
 import pickle
 import struct
@@ -26,6 +27,17 @@ def write_text(path, text):
 # ---------------------------------------------------------------------------
 # safetensors
 # ---------------------------------------------------------------------------
+
+def tree_summary(root):
+    """(bytes, files, first 16 hex digits of a sha256 over every file's relative path and bytes) of a fixture
+    folder: what the generators print so that a rerun can be seen to write the same tree."""
+    total, files, digest = 0, 0, hashlib.sha256()
+    for p in sorted(Path(root).rglob("*")):
+        if p.is_file():
+            total, files = total + p.stat().st_size, files + 1
+            digest.update(str(p.relative_to(root)).encode() + p.read_bytes())
+    return total, files, digest.hexdigest()[:16]
+
 
 def tensor_bytes(t):
     t = t.detach().contiguous()
