@@ -54,6 +54,10 @@ def args():
     ap.add_argument("--dis", type=float, default=0.0, help="L_Dis weight")
     ap.add_argument("--conv-dim", type=int, default=16, help="HuBERT-style conv extractor width")
     ap.add_argument("--init", help="start from this model folder (e.g. a 1-step `denseav train --export`), not torch's init")
+    ap.add_argument("--jvm-aug", action="store_true", help="the JVM trainer's image augmentation (torchvision "
+                    "RandomResizedCrop(scale (--crop, 1)), flip, ColorJitter 0.2, RandomGrayscale 0.1) instead of --crop's")
+    ap.add_argument("--jvm-update", action="store_true", help="the JVM trainer's update: each parameter's gradient "
+                    "clipped to norm 10 on its own, Adam eps 1e-7 (else global clipping, eps 1e-8)")
     ap.add_argument("--plain", action="store_true", help="black out the background (stamps only, from the seg maps)")
     return ap.parse_args()
 
@@ -91,13 +95,16 @@ class Data:
         ims, aus, masks = [], [], []
         for image, audio, _, _ in rows:
             x = self.image(image)
-            if train and self.a.crop < 1:
+            if train and self.a.jvm_aug:
+                ims.append((jvm_augment(self.a.crop)(x) - MEAN) / STD)
+            elif train and self.a.crop < 1:
                 side = int(x.shape[1] * random.uniform(self.a.crop, 1.0) ** 0.5)
                 i, j = random.randint(0, x.shape[1] - side), random.randint(0, x.shape[2] - side)
                 x = x[:, i:i + side, j:j + side]
                 if random.random() < 0.5:
                     x = x.flip(-1)
-            ims.append((F.interpolate(x[None], size=(224, 224), mode="bilinear", align_corners=False)[0] - MEAN) / STD)
+            if not (train and self.a.jvm_aug):
+                ims.append((F.interpolate(x[None], size=(224, 224), mode="bilinear", align_corners=False)[0] - MEAN) / STD)
             w, n = self.audio(audio), min(len(self.audio(audio)), samples)
             clip, m = torch.zeros(samples), torch.zeros(samples)
             clip[:n], m[:n] = w[:n], 1
@@ -118,6 +125,12 @@ class Data:
                 seen.add(r[0])
                 out.append(r)
         return out
+
+
+def jvm_augment(scale):
+    import torchvision.transforms as T
+    return T.Compose([T.RandomResizedCrop(224, scale=(scale, 1.0)), T.RandomHorizontalFlip(),
+                      T.ColorJitter(0.2, 0.2, 0.2, 0.2), T.RandomGrayscale(0.1)])
 
 
 def model_from_scratch(a):
@@ -146,7 +159,7 @@ def main():
     data = Data(a)
     model, hp = model_from_scratch(a)
     K, samples = int(hp["sim_agg_heads"]), int(hp["audio_samples"])
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr, eps=1e-7 if a.jvm_update else 1e-8)
 
     def features(ims, au, m):
         v, x = model.forward_image(ims)["feats"], model.forward_audio(au)["feats"]
@@ -192,7 +205,12 @@ def main():
             loss = loss + a.dis * L.disentangle(L.paired_volume(x, v, fm, K), source, K)
         opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        if a.jvm_update:
+            for p in model.parameters():
+                if p.grad is not None:
+                    torch.nn.utils.clip_grad_norm_([p], 10.0)
+        else:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
         opt.step()
         hist.append(float(loss))
         if step % a.every == 0:

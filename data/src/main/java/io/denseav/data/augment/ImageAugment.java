@@ -42,10 +42,21 @@ public final class ImageAugment {
         return new ImageAugment(size, jitter, grayscale, min);
     }
 
+    /**
+     * The same augmentation with {@code ColorJitter(jitter, jitter, jitter, jitter)} and {@code RandomGrayscale(grayscale)};
+     * 0 and 0 turn colour augmentation off (the torch probe from scratch stalls with the reference's 0.2 and 0.1).
+     */
+    public ImageAugment withColor(double newJitter, double newGrayscale) {
+        if (!(newJitter >= 0 && newJitter <= 0.5) || !(newGrayscale >= 0 && newGrayscale <= 1)) {
+            throw new IllegalArgumentException("colour jitter " + newJitter + " / grayscale " + newGrayscale + " out of range");
+        }
+        return new ImageAugment(size, newJitter, newGrayscale, minScale);
+    }
+
     public RgbImage apply(RgbImage img, SplittableRandom rnd) {
         RgbImage x = randomResizedCrop(img, rnd);
         if (rnd.nextDouble() < 0.5) x = flip(x);
-        x = colorJitter(x, rnd);
+        if (jitter > 0) x = colorJitter(x, rnd);
         if (rnd.nextDouble() < grayscale) x = gray(x);
         return x;
     }

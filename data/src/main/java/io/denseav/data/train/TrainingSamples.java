@@ -80,7 +80,8 @@ public final class TrainingSamples {
         this.shuffle = b.shuffle;
         this.dropLast = b.dropLast;
         this.threads = b.threads;
-        this.augment = ImageAugment.denseav().withSize(imageSize).withMinScale(b.minCropScale);
+        this.augment = ImageAugment.denseav().withSize(imageSize).withMinScale(b.minCropScale)
+                .withColor(b.jitter, b.grayscale);
         this.sources = SourceSchedule.of(first, b.firstSource, b.firstEpochs, b.shareSource, b.share);
     }
 
@@ -317,6 +318,8 @@ public final class TrainingSamples {
         private int spliceMax = 4 * io.denseav.data.AudioPreprocessor.SAMPLE_RATE;
         private double randomWindow = 0.5;
         private double minCropScale = 0.08;
+        private double jitter = 0.2;
+        private double grayscale = 0.1;
         private int firstSource = -1;
         private int firstEpochs;
         private int shareSource;
@@ -383,6 +386,14 @@ public final class TrainingSamples {
         public Builder cropScale(double min) {
             ImageAugment.denseav().withMinScale(min); // validates
             this.minCropScale = min;
+            return this;
+        }
+
+        /** ColorJitter's strength and RandomGrayscale's probability (the reference: 0.2 and 0.1; 0 and 0: none). */
+        public Builder colorAugment(double jitter, double grayscale) {
+            ImageAugment.denseav().withColor(jitter, grayscale); // validates
+            this.jitter = jitter;
+            this.grayscale = grayscale;
             return this;
         }
 

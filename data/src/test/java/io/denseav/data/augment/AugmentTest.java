@@ -51,6 +51,29 @@ class AugmentTest {
     }
 
     @Test
+    void colourAugmentationOffKeepsEveryColour() {
+        byte[] b = new byte[48 * 48 * 3];
+        for (int i = 0; i < b.length; i += 3) b[i] = (byte) 200; // a flat red picture: crops, resizes and flips keep it
+        RgbImage red = new RgbImage(48, 48, b.clone());
+        ImageAugment plain = ImageAugment.denseav().withSize(32).withColor(0, 0);
+        boolean changed = false;
+        for (int seed = 0; seed < 20; seed++) {
+            assertArrayEquals(flatRed(32), plain.apply(red, new SplittableRandom(seed)).rgb(), "seed " + seed);
+            changed |= !java.util.Arrays.equals(flatRed(32),
+                    ImageAugment.denseav().withSize(32).apply(red, new SplittableRandom(seed)).rgb());
+        }
+        assertTrue(changed, "the reference's jitter and grayscale change colours");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ImageAugment.denseav().withColor(-0.1, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ImageAugment.denseav().withColor(0, 2));
+    }
+
+    private static byte[] flatRed(int side) {
+        byte[] b = new byte[side * side * 3];
+        for (int i = 0; i < b.length; i += 3) b[i] = (byte) 200;
+        return b;
+    }
+
+    @Test
     void flipTwiceIsIdentityAndGrayHasEqualChannels() {
         RgbImage img = pattern(9, 5, 2);
         assertArrayEquals(img.rgb(), ImageAugment.flip(ImageAugment.flip(img)).rgb());
