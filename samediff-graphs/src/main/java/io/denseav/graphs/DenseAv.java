@@ -79,8 +79,7 @@ public final class DenseAv implements Closeable {
     public static DenseAv random(long seed) {
         VitConfig image = VitConfig.small(8).withEps(VitConfig.DENSEAV_EPS);
         HubertConfig audio = HubertConfig.large().withEps(1e-5, HubertConfig.DENSEAV_ENCODER_EPS);
-        DenseAvConfig c = new DenseAvConfig(image, audio, 384, 2, 6, false, true, "max_elementwise");
-        return new DenseAv(null, c, Params.random(seed), Params.random(seed + 1), Params.random(seed + 2));
+        return random(new DenseAvConfig(image, audio, 384, 2, 6, false, true, "max_elementwise"), seed);
     }
 
     /** A model of any configuration with fresh random weights ({@link ScratchInit#SMALL_NORMAL}; tests). */

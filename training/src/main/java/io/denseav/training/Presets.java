@@ -96,11 +96,7 @@ public final class Presets {
      */
     public static Preset tuxpaintProbe() {
         Preset cur = tuxpaintCurriculum();
-        LossWeights nceOnly = LossWeights.builder().calBalance(0).nonneg(0).silenceL1(0).negAudio(0).tv(0).specialization(0)
-                .mixup(0).disentangle(0).build();
-        TrainConfig t = cur.training().withSteps(0, 600).withLosses(nceOnly);
-        t = new TrainConfig(t.seed(), t.batchSize(), t.warmupSteps(), t.trainSteps(), t.lr(), 20, t.clipNorm(), t.imageBackbone(),
-                t.finetuneAudio(), t.trainPooling(), t.checkpointEvery(), t.losses(), t.simAgg(), t.noise(), t.init());
+        TrainConfig t = cur.training().withSteps(0, 600).withLosses(LossWeights.infoNceOnly()).withLrWarmup(20);
         return new Preset("tuxpaint-probe", cur.model(), CLIP_SAMPLES, t,
                 "tiny DenseAV-2head with test-fixtures/probe_train_tuxpaint.py's recipe (InfoNCE only, no splice, no mixup)",
                 b -> cur.data().apply(b).spliceNegatives(false).quadMixup(0));

@@ -82,6 +82,11 @@ public record TrainConfig(long seed, int batchSize, int warmupSteps, int trainSt
                 trainPooling, checkpointEvery, losses, simAgg, noise, init);
     }
 
+    public TrainConfig withLrWarmup(int steps) {
+        return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, steps, clipNorm, imageBackbone, finetuneAudio,
+                trainPooling, checkpointEvery, losses, simAgg, noise, init);
+    }
+
     public TrainConfig withCheckpointEvery(int n) {
         return new TrainConfig(seed, batchSize, warmupSteps, trainSteps, lr, lrWarmup, clipNorm, imageBackbone, finetuneAudio,
                 trainPooling, n, losses, simAgg, noise, init);

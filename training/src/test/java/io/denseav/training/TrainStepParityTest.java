@@ -64,8 +64,7 @@ class TrainStepParityTest {
         int size = (int) images.size(2);
         int samples = (int) audio.size(1);
 
-        LossWeights nceOnly = LossWeights.builder().calBalance(0).nonneg(0).silenceL1(0).negAudio(0).tv(0)
-                .disentangle(0).specialization(0).mixup(0).build();
+        LossWeights nceOnly = LossWeights.infoNceOnly();
         assertEquals(1.0, nceOnly.nce());
         TrainConfig config = new TrainConfig(0, b, 0, 1, 5e-4, 20, GradientClipping.DEFAULT_MAX_NORM,
                 TrainConfig.ImageTraining.ALL, true, false, 100, nceOnly, "misa", TrainNoise.NONE);

@@ -21,6 +21,12 @@ public record LossWeights(double nce, double calBalance, double nonneg, double s
         return new LossWeights(1.0, 0.1, 0.01, 0.01, 0.01, 0.01, 0.0, 0.05, 0.1, 1.0);
     }
 
+    /** InfoNCE alone (weight 1, the calibrator at the defaults' cal_init), every regulariser off. */
+    public static LossWeights infoNceOnly() {
+        return builder().calBalance(0).nonneg(0).silenceL1(0).negAudio(0).tv(0).disentangle(0).specialization(0).mixup(0)
+                .build();
+    }
+
     /** A builder starting from these weights. */
     public Builder toBuilder() {
         return new Builder(this);
