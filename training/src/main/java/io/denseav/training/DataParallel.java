@@ -150,8 +150,8 @@ final class DataParallel implements GradientEngine {
         List<String> lossVars = new ArrayList<>(List.of(GATHERED_AUDIO, GATHERED_IMAGE));
         List<String> trainable = TrainingGraph.trainable(phase, config, component, loss.sd);
         lossVars.addAll(trainable);
-        OutAndGrad lr = loss.sd.calculateGradientsAndOutputs(loss.block.inputs(frameMask, positive, b.source(), b.imageMasks(),
-                sampling), loss.block.names(), lossVars);
+        OutAndGrad lr = io.denseav.graphs.Graphs.gradients(loss.sd, loss.block.inputs(frameMask, positive, b.source(),
+                b.imageMasks(), sampling), loss.block.names(), lossVars);
         INDArray upAudio = lr.getGradients().get(GATHERED_AUDIO);
         INDArray upImage = lr.getGradients().get(GATHERED_IMAGE);
         // 4. each worker back-propagates its slice of the upstream gradient; 5. summed in worker order
@@ -161,7 +161,7 @@ final class DataParallel implements GradientEngine {
             in.put("upstream/audio", rows(upAudio, w).dup());
             in.put("upstream/image", rows(upImage, w).dup());
             Nd4j.getRandom().setSeed(workerSeed(noise, w));
-            return workers.get(w).sd.calculateGradients(in, workerTrainable);
+            return io.denseav.graphs.Graphs.gradients(workers.get(w).sd, in, List.of(), workerTrainable).getGradients();
         });
         Map<String, INDArray> sum = new LinkedHashMap<>();
         for (String name : workerTrainable) {

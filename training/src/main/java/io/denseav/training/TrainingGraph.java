@@ -141,7 +141,7 @@ public final class TrainingGraph {
 
     /** Forward and backward of one batch: the loss outputs and the gradients of {@code trainable}. */
     public OutAndGrad run(Map<String, INDArray> inputs, List<String> trainable) {
-        return sd.calculateGradientsAndOutputs(inputs, loss.names(), trainable);
+        return io.denseav.graphs.Graphs.gradients(sd, inputs, loss.names(), trainable); // M2.1's own turns the array cache off
     }
 
     /** The loss's sampled rows and the batch's masks as placeholder values. */
