@@ -67,9 +67,17 @@ public final class ModelFiles {
         h.put("loss_type", "nce");
         INDArray pos = model.weights().get(model.imagePrefix() + "pos_embed");
         int grid = pos == null ? 224 / c.image().patch() : (int) Math.round(Math.sqrt(pos.size(1) - 1));
-        h.put("tiny_image", Map.of("embed_dim", c.image().embedDim(), "depth", c.image().depth(), "heads", c.image().heads(),
-                "patch", c.image().patch(), "pos_grid", grid, "mlp_ratio", c.image().mlpHidden() / c.image().embedDim(),
-                "eps", c.image().eps()));
+        // a LinkedHashMap, as for tiny_audio: Map.of's order changes from one JVM to the next, and config.json must
+        // come out byte for byte the same from the same run (the shipped default model is rebuilt and compared)
+        Map<String, Object> image = new LinkedHashMap<>();
+        image.put("embed_dim", c.image().embedDim());
+        image.put("depth", c.image().depth());
+        image.put("heads", c.image().heads());
+        image.put("patch", c.image().patch());
+        image.put("pos_grid", grid);
+        image.put("mlp_ratio", c.image().mlpHidden() / c.image().embedDim());
+        image.put("eps", c.image().eps());
+        h.put("tiny_image", image);
         Map<String, Object> audio = new LinkedHashMap<>();
         audio.put("model_type", "hubert");
         audio.put("hidden_size", c.audio().hidden());
