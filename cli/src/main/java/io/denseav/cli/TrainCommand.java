@@ -31,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A YAML or JSON run description (preset, data, out, workers, "
             + "validation, training overrides); see the README.")
     Path config;
-    @Option(names = "--preset", paramLabel = "NAME", description = "Model and training set-up: tuxpaint-tiny (default), tuxpaint-curriculum or paper.")
+    @Option(names = "--preset", paramLabel = "NAME", description = "Model and training set-up: tuxpaint-tiny (default), tuxpaint-curriculum, tuxpaint-probe or paper.")
     String preset;
     @Option(names = "--data", paramLabel = "DIR|CSV",
             description = "A TuxPaint-AV folder (its pairs.csv, split 'train') or a CSV manifest image,audio[,label].")
