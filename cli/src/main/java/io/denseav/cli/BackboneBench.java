@@ -32,6 +32,9 @@ final class BackboneBench implements Callable<Integer> {
     @Option(names = "--only", description = "vit1, vit8 or hubert: run one measurement.")
     String only;
 
+    @Option(names = "--profile", description = "Also print the time inside each op type.")
+    boolean profile;
+
     @Spec
     CommandSpec spec;
 
@@ -51,7 +54,8 @@ final class BackboneBench implements Callable<Integer> {
         VitConfig c = VitConfig.small(8);
         VisionTransformer vit = VisionTransformer.build(c, Params.random(0), batch, 224, 224);
         INDArray img = Nd4j.randn(DataType.FLOAT, batch, 3, 224, 224);
-        time(out, "ViT-S/8 224² batch " + batch, batch * vitFlops(c, 224, 224), () -> vit.forward(img, VisionTransformer.PATCH_TOKENS));
+        time(out, "ViT-S/8 224² batch " + batch, batch * vitFlops(c, 224, 224), vit.sameDiff(),
+                () -> vit.forward(img, VisionTransformer.PATCH_TOKENS));
     }
 
     private void hubert(PrintWriter out) {
@@ -63,13 +67,21 @@ final class BackboneBench implements Callable<Integer> {
             h.forward(wave);
             System.err.printf("rss after 1 forward %.2f GB (peak %.2f)%n", rssGb("VmRSS:"), rssGb("VmHWM:"));
         }
-        time(out, "HuBERT-L 10.2625 s", hubertFlops(c, DENSEAV_SAMPLES), () -> h.forward(wave));
+        time(out, "HuBERT-L 10.2625 s", hubertFlops(c, DENSEAV_SAMPLES), h.sameDiff(), () -> h.forward(wave));
     }
 
-    private void time(PrintWriter out, String what, double flops, Runnable op) {
+    private void time(PrintWriter out, String what, double flops, org.nd4j.autodiff.samediff.SameDiff sd, Runnable op) {
+        OpProfile ops = new OpProfile();
+        if (profile) {
+            sd.addListeners(ops);
+            op.run();
+            op.run();
+            ops.start();
+        }
         long[] t = sortedNanos(runs, op);
         double median = t[runs / 2] / 1e6;
         out.printf("%-28s %10.0f %10.0f %10.1f %8d%n", what, median, t[0] / 1e6, flops / (median * 1e6), runs);
+        if (profile) ops.print(out, runs + 2);
         out.flush();
     }
 
