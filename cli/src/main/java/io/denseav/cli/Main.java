@@ -35,6 +35,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Backend.choose(args); // before anything loads ND4J
         long cacheMb = Long.getLong("denseav.activationCacheMb", 0); // 0: M2.1 default (25% of max bytes), the fastest
         if (cacheMb > 0) io.denseav.graphs.Graphs.boundActivationCache(cacheMb << 20);
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));

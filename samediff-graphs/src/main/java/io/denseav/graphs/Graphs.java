@@ -22,11 +22,13 @@ public final class Graphs {
     /**
      * A SameDiff whose variable and constant arrays are held as given. M2.1's default ThreadSafeArrayHolder wraps
      * each array in a DeviceLocalNDArray, which duplicates it: that doubled the resident memory of HuBERT-Large's
-     * 1.26 GB of weights. Each graph is used from one thread (data parallelism builds one graph per worker).
+     * 1.26 GB of weights. Each graph is used from one thread (data parallelism builds one graph per worker). Its
+     * inference runs under {@link HelperPolicy} on ND4J's oneDNN build.
      */
     public static SameDiff create() {
         SameDiff sd = SameDiff.create();
         sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
+        if (HelperPolicy.oneDnnBuild()) sd.addListeners(HelperPolicy.INSTANCE);
         return sd;
     }
 
