@@ -15,9 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * samediff-speed.md §2 and §3.3: oneDNN's matmul runs at about 125 GFLOPS against OpenBLAS's 190, while its softmax is
  * 5× and its conv1d (HuBERT's positional conv) 3–4× faster than libnd4j's own. Attached by {@link Graphs#create()}
  * only when the oneDNN build is loaded (the generic one has no helpers to switch). Inference only: a gradient
- * function runs with the backend's default (all helpers), so on the oneDNN build a train-mode forward and the same
- * graph's inference differ at float level (oneDNN's matmul against OpenBLAS's); the CLI trains on the generic build.
- * The switch is process-wide, so it is flipped only when it changes.
+ * function runs under whatever the switch was last set to, so on the oneDNN build a train-mode forward and the same
+ * graph's inference can differ at float level (oneDNN's matmul against OpenBLAS's); the CLI trains on the generic
+ * build. The switch is process-wide (flipped only when it changes): graphs run on several threads at once may see
+ * each other's setting, which changes speed and float rounding, not results beyond that.
  */
 public final class HelperPolicy extends BaseListener {
     /** The one instance; stateless apart from the backend's own switch. */
