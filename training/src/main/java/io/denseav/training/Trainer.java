@@ -2,6 +2,7 @@ package io.denseav.training;
 
 import io.denseav.data.FrameMask;
 import io.denseav.data.train.TrainingBatch;
+import io.denseav.data.train.TrainingEpoch;
 import io.denseav.data.train.TrainingSamples;
 import io.denseav.graphs.DenseAv;
 import io.denseav.training.loss.LossSampling;
@@ -151,7 +152,7 @@ public final class Trainer {
             int epoch = 0;
             long skip = step; // epochs may differ in size (a curriculum's first epochs): walk them
             for (int n; skip >= (n = batchesIn(epoch, batch)); epoch++) skip -= n;
-            try (TrainingSamples.Epoch e = data.epoch(epoch, batch, (int) skip)) {
+            try (TrainingEpoch e = data.epoch(epoch, batch, (int) skip)) {
                 for (TrainingBatch b : e) {
                     if (step >= config.totalSteps() || ran >= stopAfter) break;
                     Map<String, Double> losses = step(engine, adam, b, step, config);

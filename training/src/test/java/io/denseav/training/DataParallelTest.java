@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.denseav.data.FrameMask;
 import io.denseav.data.train.TrainingBatch;
+import io.denseav.data.train.TrainingEpoch;
 import io.denseav.data.train.TrainingSamples;
 import io.denseav.graphs.DenseAv;
 import io.denseav.training.loss.LossSampling;
@@ -25,7 +26,7 @@ class DataParallelTest {
         TrainConfig c = TrainerTest.config(1, 1).withNoise(io.denseav.graphs.TrainNoise.NONE); // the same masks need the same rows
         TrainingSamples data = TinyData.samples(TinyData.write(tmp.resolve("data"), 8), c.seed());
         TrainingBatch b;
-        try (TrainingSamples.Epoch e = data.epoch(0, c.batchSize(), 0)) {
+        try (TrainingEpoch e = data.epoch(0, c.batchSize(), 0)) {
             b = e.iterator().next();
         }
         DenseAv model = DenseAv.random(TinyData.microModel(2), 3).clipSamples(TinyData.SAMPLES);

@@ -6,17 +6,11 @@ import io.denseav.data.RgbImage;
 import io.denseav.data.augment.AudioAugment;
 import io.denseav.data.augment.ImageAugment;
 import io.denseav.data.augment.QuadMixup;
-import io.denseav.data.readers.Prefetcher;
 import io.denseav.data.readers.RawItem;
 import io.denseav.data.readers.RawReader;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code (seed, e, i)}, so a sample, an epoch's order and its batches do not depend on the number of threads.
  * <pre>{@code
  * TrainingSamples data = TrainingSamples.builder(places).mixedWith(audioSet).seed(0).build();
- * try (TrainingSamples.Epoch epoch = data.epoch(0, 10)) {
+ * try (TrainingEpoch epoch = data.epoch(0, 10)) {
  *     for (TrainingBatch b : epoch) step(b.images(), b.audio(), b.audioMask(), b.positiveMask(), b.imageMasks());
  * }
  * }</pre>
@@ -137,15 +131,17 @@ public final class TrainingSamples {
      * The batches of {@code epoch} in {@link #order(int)}, loaded ahead on background threads; the last may be smaller
      * unless the builder set {@link Builder#dropLast(boolean)}.
      */
-    public Epoch epoch(int epoch, int batchSize) {
+    public TrainingEpoch epoch(int epoch, int batchSize) {
         return epoch(epoch, batchSize, 0);
     }
 
     /** {@link #epoch(int, int)} without its first {@code skipBatches} batches (not loaded), to resume mid-epoch. */
-    public Epoch epoch(int epoch, int batchSize, int skipBatches) {
+    public TrainingEpoch epoch(int epoch, int batchSize, int skipBatches) {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size " + batchSize);
         if (skipBatches < 0) throw new IllegalArgumentException("skip " + skipBatches + " batches");
-        return new Epoch(epoch, batchSize, skipBatches);
+        int n = epochSize(epoch);
+        int to = dropLast ? n / batchSize * batchSize : n;
+        return new TrainingEpoch(this, epoch, batchSize, (int) Math.min(to, (long) skipBatches * batchSize), to, threads);
     }
 
     /**
@@ -233,73 +229,6 @@ public final class TrainingSamples {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    /**
-     * One epoch's batches. Iterating starts a {@link Prefetcher} that loads items ahead on the configured threads;
-     * it stops when the iteration ends, and {@link #close()} stops any that were left unfinished.
-     */
-    public final class Epoch implements Iterable<TrainingBatch>, AutoCloseable {
-        private final int epoch;
-        private final int batchSize;
-        private final int from;
-        private final int to;
-        private final List<Prefetcher<TrainingSample>> open = new CopyOnWriteArrayList<>();
-
-        private Epoch(int epoch, int batchSize, int skipBatches) {
-            this.epoch = epoch;
-            this.batchSize = batchSize;
-            int n = epochSize(epoch);
-            this.to = dropLast ? n / batchSize * batchSize : n;
-            this.from = (int) Math.min(to, (long) skipBatches * batchSize);
-        }
-
-        /** The number of batches this epoch yields. */
-        public int batches() {
-            return (to - from + batchSize - 1) / batchSize;
-        }
-
-        @Override
-        public Iterator<TrainingBatch> iterator() {
-            List<Integer> order = Arrays.stream(order(epoch), from, to).boxed().toList();
-            Prefetcher<TrainingSample> items = new Prefetcher<>(order, i -> sample(epoch, i), threads,
-                    Math.max(2 * batchSize, 2 * threads));
-            open.add(items);
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    if (items.hasNext()) return true;
-                    finish();
-                    return false;
-                }
-
-                @Override
-                public TrainingBatch next() {
-                    if (!hasNext()) throw new NoSuchElementException();
-                    List<TrainingSample> got = new ArrayList<>(batchSize);
-                    try {
-                        while (got.size() < batchSize && items.hasNext()) got.add(items.next());
-                    } catch (RuntimeException e) {
-                        finish();
-                        throw e;
-                    }
-                    if (!items.hasNext()) finish();
-                    return TrainingBatch.stack(got);
-                }
-
-                private void finish() {
-                    items.close();
-                    open.remove(items);
-                }
-            };
-        }
-
-        /** Stops the background threads of unfinished iterations. */
-        @Override
-        public void close() {
-            for (Prefetcher<TrainingSample> p : open) p.close();
-            open.clear();
-        }
     }
 
     /**

@@ -49,7 +49,7 @@ class TrainingSamplesTest {
 
     private static List<TrainingBatch> all(TrainingSamples data, int epoch, int batchSize) {
         List<TrainingBatch> out = new ArrayList<>();
-        try (TrainingSamples.Epoch e = data.epoch(epoch, batchSize)) {
+        try (TrainingEpoch e = data.epoch(epoch, batchSize)) {
             for (TrainingBatch b : e) out.add(b);
         }
         return out;
@@ -162,7 +162,7 @@ class TrainingSamplesTest {
         TrainingSamples.Builder config = TrainingSamples.builder(r).seed(8).threads(2);
         List<TrainingBatch> whole = all(config.build(), 2, 2);
         List<TrainingBatch> rest = new ArrayList<>();
-        try (TrainingSamples.Epoch e = config.build().epoch(2, 2, 1)) {
+        try (TrainingEpoch e = config.build().epoch(2, 2, 1)) {
             assertEquals(2, e.batches());
             for (TrainingBatch b : e) rest.add(b);
         }
