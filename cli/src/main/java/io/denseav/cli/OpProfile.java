@@ -15,6 +15,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 /** {@code bench ... --profile}: wall time inside each op type over the timed runs (samediff-speed.md's per-op view). */
 final class OpProfile extends BaseListener {
     private final Map<String, long[]> byOp = new HashMap<>(); // op name → {nanos, calls}
+    private final boolean shapes = Boolean.getBoolean("denseav.profileShapes");
     private long start;
     private boolean on;
 
@@ -35,12 +36,13 @@ final class OpProfile extends BaseListener {
 
     @Override
     public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext, INDArray[] outputs) {
+        long elapsed = System.nanoTime() - start; // before the key is built, which is not the op's time
         if (!on) return;
         String key = op.getOp().opName();
-        if (Boolean.getBoolean("denseav.profileShapes") && opContext != null)
+        if (shapes && opContext != null)
             key += opContext.getInputArrays().stream().map(a -> java.util.Arrays.toString(a.shape())).toList();
         long[] t = byOp.computeIfAbsent(key, k -> new long[2]);
-        t[0] += System.nanoTime() - start;
+        t[0] += elapsed;
         t[1]++;
     }
 
