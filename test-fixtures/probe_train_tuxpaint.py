@@ -58,6 +58,12 @@ def args():
                     "RandomResizedCrop(scale (--crop, 1)), flip, ColorJitter 0.2, RandomGrayscale 0.1) instead of --crop's")
     ap.add_argument("--jvm-update", action="store_true", help="the JVM trainer's update: each parameter's gradient "
                     "clipped to norm 10 on its own, Adam eps 1e-7 (else global clipping, eps 1e-8)")
+    ap.add_argument("--oracle-audio", action="store_true", help="diagnostic: a learned vector per clip in place of "
+                    "the audio tower (is the audio encoder what learns slowly?)")
+    ap.add_argument("--audio-warmup", type=int, default=0, help="steps of audio-only instance discrimination first "
+                    "(two shifted, rescaled views of each clip must match; SimCLR-style, temperature 0.1)")
+    ap.add_argument("--freeze-audio", choices=["none", "all", "hubert"], default="none",
+                    help="after --audio-warmup: freeze the whole audio tower, or its HuBERT encoder only")
     ap.add_argument("--plain", action="store_true", help="black out the background (stamps only, from the seg maps)")
     return ap.parse_args()
 
@@ -161,8 +167,19 @@ def main():
     K, samples = int(hp["sim_agg_heads"]), int(hp["audio_samples"])
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, eps=1e-7 if a.jvm_update else 1e-8)
 
-    def features(ims, au, m):
-        v, x = model.forward_image(ims)["feats"], model.forward_audio(au)["feats"]
+    clips = sorted({Path(r[1]).name for r in data.train + data.test})  # the same file in every split
+    oracle = torch.nn.Parameter(torch.randn(len(clips), int(hp["code_dim"])) * 0.1) if a.oracle_audio else None
+    if oracle is not None:
+        opt.add_param_group({"params": [oracle]})
+        with torch.no_grad():
+            t_a = model.forward_audio(torch.zeros(1, samples))["feats"].shape[-1]
+
+    def features(ims, au, m, rows):
+        v = model.forward_image(ims)["feats"]
+        if oracle is None:
+            x = model.forward_audio(au)["feats"]
+        else:
+            x = oracle[torch.tensor([clips.index(Path(r[1]).name) for r in rows])][:, :, None, None].expand(-1, -1, 1, t_a)
         return x, v, ref.audio_mask_frames(m, x.shape[-1]).float()
 
     def score(x, v, fm):
@@ -174,7 +191,7 @@ def main():
     def recall10():
         model.eval()
         with torch.no_grad():
-            parts = [features(*data.batch(data.test[i:i + 25], samples, False)) for i in range(0, len(data.test), 25)]
+            parts = [features(*data.batch(data.test[i:i + 25], samples, False), data.test[i:i + 25]) for i in range(0, len(data.test), 25)]
             S = score(*(torch.cat([p[k] for p in parts]) for k in range(3)))
         model.train()
         col = {}
@@ -186,6 +203,30 @@ def main():
         by = {k: np.mean([h for h, r in zip(hit, data.test) if r[3] == k]) for k in sorted({r[3] for r in data.test})}
         return np.mean(hit), 10 / len(col), by
 
+    audio_rows = sorted({r[1]: r for r in data.train}.values())
+    for step in range(1, a.audio_warmup + 1):
+        rows = random.sample(audio_rows, a.batch)
+        views = []
+        for _ in range(2):
+            _, au, m = data.batch(rows, samples, False)
+            shift = [random.randint(0, samples // 4) for _ in rows]
+            au = torch.stack([torch.roll(x, s) * random.uniform(0.5, 1.5) for x, s in zip(au, shift)])
+            m = torch.stack([torch.roll(x, s) for x, s in zip(m, shift)])
+            x = model.forward_audio(au)["feats"][:, :, 0, :]           # [B, C, T]
+            fm = ref.audio_mask_frames(m, x.shape[-1]).float()[:, None, :]
+            views.append(F.normalize((x * fm).sum(-1) / fm.sum(-1).clamp_min(1e-3), dim=1))
+        logits = views[0] @ views[1].t() / 0.1
+        loss = 0.5 * (F.cross_entropy(logits, torch.arange(a.batch)) + F.cross_entropy(logits.t(), torch.arange(a.batch)))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        opt.step()
+        if step % a.every == 0:
+            print(f"audio warm-up step {step} loss {float(loss):.4f}", flush=True)
+    if a.freeze_audio != "none":
+        for m in (model.hubert, model.audio_aligner) if a.freeze_audio == "all" else (model.hubert,):
+            m.requires_grad_(False)
+        model.audio_cls.requires_grad_(a.freeze_audio == "hubert")
     if a.steps == 0:                          # evaluate --init as it is
         r, chance, by = recall10()
         print(f"test R@10 {r:.3f} (chance {chance:.3f}) " + " ".join(f"{k} {v:.3f}" for k, v in by.items()), flush=True)
@@ -195,7 +236,7 @@ def main():
         for g in opt.param_groups:
             g["lr"] = a.lr * min(1.0, step / 20)
         rows = data.draw(step, a.batch)
-        x, v, fm = features(*data.batch(rows, samples, True))
+        x, v, fm = features(*data.batch(rows, samples, True), rows)
         S = score(x, v, fm)
         if a.center:
             S = S - S.mean(0, keepdim=True) - S.mean(1, keepdim=True) + S.mean()
