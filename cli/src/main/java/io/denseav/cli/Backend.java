@@ -29,10 +29,14 @@ final class Backend {
 
     /** The platform extension for a command line: {@link #ONEDNN} or "" (the generic build). */
     static String extension(String[] args, String backendEnv, boolean avx512) {
+        return !training(args) && avx512 && !"generic".equals(backendEnv) ? ONEDNN : "";
+    }
+
+    /** Whether the command line trains: {@code train} or {@code bench train}. */
+    static boolean training(String[] args) {
         String[] words = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).limit(2).toArray(String[]::new);
-        boolean training = words.length > 0 && (words[0].equals("train")
+        return words.length > 0 && (words[0].equals("train")
                 || (words[0].equals("bench") && words.length > 1 && words[1].equals("train")));
-        return !training && avx512 && !"generic".equals(backendEnv) ? ONEDNN : "";
     }
 
     private static boolean avx512() {

@@ -36,8 +36,9 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         Backend.choose(args); // before anything loads ND4J
-        long cacheMb = Long.getLong("denseav.activationCacheMb", 0); // 0: M2.1 default (25% of max bytes), the fastest
+        long cacheMb = Long.getLong("denseav.activationCacheMb", 0); // M2.1's shape-keyed cache, capped
         if (cacheMb > 0) io.denseav.graphs.Graphs.boundActivationCache(cacheMb << 20);
+        else if (!Backend.training(args)) io.denseav.graphs.Graphs.poolActivations(); // training keeps M2.1's cache
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
