@@ -51,8 +51,8 @@ public final class Graphs {
     /**
      * Every SameDiff inference session created from now on in this JVM keeps its released activations in a
      * {@link BufferPool} of at most a quarter of JavaCPP's max bytes (M2.1's own cache limit), reused for any shape
-     * of the same length. Measured with {@code bench inference} (bin/denseav's serial GC): peak RSS 2.54 → 1.9 GB at
-     * the same speed. A process-wide setting; the CLI makes it for every command but training.
+     * of the same length. Measured with {@code bench inference} (bin/denseav's serial GC): peak RSS 2.54 → 1.90–1.97 GB
+     * at the same speed. A process-wide setting; the CLI makes it for every command but training.
      */
     public static void poolActivations() {
         poolActivations(Math.max(Pointer.maxBytes() / 4, 256L << 20));

@@ -54,8 +54,8 @@ class BufferPoolTest {
         Graphs.poolActivations(64L << 20);
         try (DenseAv m = DenseAv.random(c, 5)) {
             for (int call = 0; call < 3; call++) { // from the second call on, every activation comes from the pool
-                assertArrayEquals(wantImage.data().asFloat(), m.imageFeatures(image).dup().data().asFloat(), "image features, call " + call);
-                assertArrayEquals(wantAudio.data().asFloat(), m.audioFeatures(audio).dup().data().asFloat(), "audio features, call " + call);
+                assertArrayEquals(floats(wantImage), floats(m.imageFeatures(image)), "image features, call " + call);
+                assertArrayEquals(floats(wantAudio), floats(m.audioFeatures(audio)), "audio features, call " + call);
             }
             long pooled = 0;
             for (SameDiff g : m.graphs())
@@ -64,5 +64,9 @@ class BufferPoolTest {
         } finally {
             SameDiff.bindInferenceFactory(before);
         }
+    }
+
+    private static float[] floats(INDArray a) {
+        return a.dup().data().asFloat();
     }
 }
