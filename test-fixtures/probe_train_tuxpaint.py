@@ -60,6 +60,9 @@ def args():
                     "clipped to norm 10 on its own, Adam eps 1e-7 (else global clipping, eps 1e-8)")
     ap.add_argument("--oracle-audio", action="store_true", help="diagnostic: a learned vector per clip in place of "
                     "the audio tower (is the audio encoder what learns slowly?)")
+    ap.add_argument("--oracle-init", choices=["random", "tower", "tower-centered"], default="random",
+                    help="--oracle-audio vectors start as N(0, 0.1^2), as each clip's masked time-mean of the untrained "
+                    "tower's features, or as those centred over the clips and scaled to std 0.1")
     ap.add_argument("--audio-warmup", type=int, default=0, help="steps of audio-only instance discrimination first "
                     "(two shifted, rescaled views of each clip must match; SimCLR-style, temperature 0.1)")
     ap.add_argument("--freeze-audio", choices=["none", "all", "hubert"], default="none",
@@ -173,6 +176,19 @@ def main():
         opt.add_param_group({"params": [oracle]})
         with torch.no_grad():
             t_a = model.forward_audio(torch.zeros(1, samples))["feats"].shape[-1]
+            if a.oracle_init.startswith("tower"):
+                model.eval()
+                rows = sorted({Path(r[1]).name: r for r in data.train + data.test}.values(), key=lambda r: Path(r[1]).name)
+                for i in range(0, len(rows), 25):
+                    _, au, m = data.batch(rows[i:i + 25], samples, False)
+                    x = model.forward_audio(au)["feats"][:, :, 0, :]
+                    fm = ref.audio_mask_frames(m, x.shape[-1]).float()[:, None, :]
+                    for r, f in zip(rows[i:i + 25], (x * fm).sum(-1) / fm.sum(-1).clamp_min(1e-3)):
+                        oracle[clips.index(Path(r[1]).name)] = f
+                model.train()
+                if a.oracle_init == "tower-centered":
+                    oracle -= oracle.mean(0, keepdim=True)
+                    oracle *= 0.1 / oracle.std()
 
     def features(ims, au, m, rows):
         v = model.forward_image(ims)["feats"]
