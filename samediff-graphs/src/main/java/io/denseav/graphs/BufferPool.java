@@ -46,12 +46,13 @@ final class BufferPool extends AbstractMemoryMgr {
     @Override
     public void release(INDArray arr) {
         DataBuffer b = arr.data();
-        if (b == null || Nd4j.getExecutioner().useCount(b) > 1 || arr.isView() || b.length() != arr.length()
-                || arr.dataType() == DataType.UTF8 || arr.isEmpty()) {
-            if (b == null || Nd4j.getExecutioner().useCount(b) > 1) closeIfPossible(arr);
+        if (b == null || Nd4j.getExecutioner().useCount(b) > 1) { // shared: freed now, never handed out again
+            if (arr.closeable()) arr.close();
             return;
         }
-        if (!arr.closeable()) return;
+        boolean poolable = arr.closeable() && !arr.isView() && b.length() == arr.length() && !arr.isEmpty()
+                && arr.dataType() != DataType.UTF8;
+        if (!poolable) return; // left to the GC
         long bytes = b.length() * arr.dataType().width();
         if (pooledBytes + bytes > maxBytes) {
             arr.close();
@@ -59,10 +60,6 @@ final class BufferPool extends AbstractMemoryMgr {
         }
         free.computeIfAbsent(arr.dataType(), k -> new HashMap<>()).computeIfAbsent(b.length(), k -> new ArrayDeque<>()).push(b);
         pooledBytes += bytes;
-    }
-
-    private static void closeIfPossible(INDArray arr) {
-        if (arr.closeable()) arr.close();
     }
 
     /** Bytes held for reuse. */
