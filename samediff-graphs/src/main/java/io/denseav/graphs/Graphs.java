@@ -5,12 +5,14 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -41,11 +43,7 @@ public final class Graphs {
      */
     public static void boundActivationCache(long bytes) {
         double fraction = Math.min(0.25, Math.max(1e-4, bytes / (double) Math.max(Pointer.maxBytes(), 1)));
-        SameDiff.bindInferenceFactory(sd -> {
-            InferenceSession s = new InferenceSession(sd);
-            s.setMmgr(new ArrayCacheMemoryMgr(fraction, 1024, 2.0));
-            return s;
-        });
+        bindSessionMemory(() -> new ArrayCacheMemoryMgr(fraction, 1024, 2.0));
     }
 
     /**
@@ -60,9 +58,14 @@ public final class Graphs {
 
     /** {@link #poolActivations()} with an explicit limit in bytes. */
     public static void poolActivations(long maxBytes) {
+        bindSessionMemory(() -> new BufferPool(maxBytes));
+    }
+
+    /** Every inference session created from now on in this JVM gets its own memory manager from {@code memory}. */
+    private static void bindSessionMemory(Supplier<SessionMemMgr> memory) {
         SameDiff.bindInferenceFactory(sd -> {
             InferenceSession s = new InferenceSession(sd);
-            s.setMmgr(new BufferPool(maxBytes));
+            s.setMmgr(memory.get());
             return s;
         });
     }
