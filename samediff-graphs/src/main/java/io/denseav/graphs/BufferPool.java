@@ -16,9 +16,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * [512,1024] and [1,512,1024] each keep their own buffers, and HuBERT-Large's session ended up holding 0.47 GB.
  * Release follows M2.1's rules: a buffer another array still uses is closed, not kept; one that is not closeable
  * (a view) is left to the GC.
+ *
+ * <p>Over its cap the pool frees the buffers of the length asked for least often, not the one just released:
+ * HuBERT's conv extractor asks a few times for large buffers of lengths no later op asks for, while the encoder's
+ * 24 layers ask for the same lengths again and again; those stay. (Least recently used would free those in turn
+ * whenever one layer's lengths exceed the cap: every request would then miss.)
  */
 final class BufferPool extends AbstractMemoryMgr {
-    private final Map<DataType, Map<Long, ArrayDeque<DataBuffer>>> free = new HashMap<>();
+    private record Key(DataType type, long length) {
+    }
+
+    /** The free buffers of one (type, length) and how often that length was asked for. */
+    private static final class Free {
+        final ArrayDeque<DataBuffer> buffers = new ArrayDeque<>();
+        long asked;
+    }
+
+    private final Map<Key, Free> free = new HashMap<>();
     private final long maxBytes;
     private long pooledBytes;
 
@@ -30,9 +44,11 @@ final class BufferPool extends AbstractMemoryMgr {
     public INDArray allocate(boolean detached, DataType dataType, long... shape) {
         long n = 1;
         for (long s : shape) n *= s;
-        ArrayDeque<DataBuffer> q = free.getOrDefault(dataType, Map.of()).get(n);
-        if (q == null || q.isEmpty() || n == 0) return Nd4j.createUninitializedDetached(dataType, shape);
-        DataBuffer b = q.pop();
+        if (n == 0) return Nd4j.createUninitializedDetached(dataType, shape);
+        Free f = free.computeIfAbsent(new Key(dataType, n), k -> new Free());
+        f.asked++;
+        if (f.buffers.isEmpty()) return Nd4j.createUninitializedDetached(dataType, shape);
+        DataBuffer b = f.buffers.pop();
         pooledBytes -= n * dataType.width();
         return Nd4j.create(b, shape);
     }
@@ -54,12 +70,26 @@ final class BufferPool extends AbstractMemoryMgr {
                 && arr.dataType() != DataType.UTF8;
         if (!poolable) return; // left to the GC
         long bytes = b.length() * arr.dataType().width();
-        if (pooledBytes + bytes > maxBytes) {
+        if (bytes > maxBytes) {
             arr.close();
             return;
         }
-        free.computeIfAbsent(arr.dataType(), k -> new HashMap<>()).computeIfAbsent(b.length(), k -> new ArrayDeque<>()).push(b);
+        free.computeIfAbsent(new Key(arr.dataType(), b.length()), k -> new Free()).buffers.push(b);
         pooledBytes += bytes;
+        evictOver(maxBytes);
+    }
+
+    /** Frees the buffers of the least asked-for lengths until at most {@code cap} bytes are pooled. */
+    private void evictOver(long cap) {
+        while (pooledBytes > cap) {
+            Map.Entry<Key, Free> least = null;
+            for (Map.Entry<Key, Free> e : free.entrySet()) {
+                if (!e.getValue().buffers.isEmpty() && (least == null || e.getValue().asked < least.getValue().asked)) least = e;
+            }
+            if (least == null) return;
+            least.getValue().buffers.pop().close();
+            pooledBytes -= least.getKey().length() * least.getKey().type().width();
+        }
     }
 
     /** Bytes held for reuse. */
@@ -69,8 +99,6 @@ final class BufferPool extends AbstractMemoryMgr {
 
     @Override
     public void close() {
-        free.values().forEach(m -> m.values().forEach(q -> q.forEach(DataBuffer::close)));
-        free.clear();
-        pooledBytes = 0;
+        evictOver(0);
     }
 }

@@ -39,6 +39,21 @@ class BufferPoolTest {
     }
 
     @Test
+    void overItsCapFreesTheLengthAskedForLeast() {
+        try (BufferPool pool = new BufferPool(600)) {
+            for (int i = 0; i < 3; i++) pool.release(pool.allocate(false, DataType.FLOAT, 64)); // asked for 3 times
+            INDArray often = pool.allocate(false, DataType.FLOAT, 64);
+            INDArray once = pool.allocate(false, DataType.FLOAT, 100);
+            pool.release(once);
+            pool.release(often); // 400 + 256 bytes > 600: the length asked for once goes
+            assertTrue(once.wasClosed(), "the buffer of the length asked for once is freed");
+            assertEquals(256, pool.pooledBytes());
+            assertEquals(often.data().address(), pool.allocate(false, DataType.FLOAT, 8, 8).data().address(),
+                    "the often-asked length stays pooled");
+        }
+    }
+
+    @Test
     void pooledSessionsComputeTheSameFloats() {
         VitConfig vit = new VitConfig(32, 2, 2, 8, 128, 1e-6, 4.0);
         DenseAvConfig c = new DenseAvConfig(vit, GraphShapesTest.tinyHubert(true), 16, 2, 2, false, true, "max_elementwise");
