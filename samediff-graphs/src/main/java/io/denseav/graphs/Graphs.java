@@ -7,14 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.Listener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
+import org.nd4j.autodiff.samediff.config.ExecutionResult;
+import org.nd4j.autodiff.samediff.config.SDValue;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /** Creating and running SameDiff instances the way our graphs need them. */
 public final class Graphs {
@@ -50,7 +55,7 @@ public final class Graphs {
      * Every SameDiff inference session created from now on in this JVM keeps its released activations in a
      * {@link BufferPool} of at most a quarter of JavaCPP's max bytes (M2.1's own cache limit), reused for any shape
      * of the same length. Measured with {@code bench inference} (bin/denseav's serial GC): peak RSS 2.54 → 1.90–1.97 GB
-     * at the same speed. A process-wide setting; the CLI makes it for every command but training.
+     * at the same speed. A process-wide setting; the CLI uses {@link #planActivations} instead.
      */
     public static void poolActivations() {
         poolActivations(Math.max(Pointer.maxBytes() / 4, 256L << 20));
@@ -59,6 +64,40 @@ public final class Graphs {
     /** {@link #poolActivations()} with an explicit limit in bytes. */
     public static void poolActivations(long maxBytes) {
         bindSessionMemory(() -> new BufferPool(maxBytes));
+    }
+
+    /**
+     * Every SameDiff inference session created from now on in this JVM lays its activations out ahead of time
+     * ({@link ActivationPlan}): the first run of a session is recorded with a {@link BufferPool} of at most
+     * {@code recordBytes}, and later runs with inputs of the same shape place each activation in a slab sized to the
+     * most activations alive at once. Measured with {@code bench inference} (bin/denseav's settings, 128 MB): peak RSS
+     * 1.93-1.97 GB with {@link #poolActivations()} against 1.70-1.72 GB, at the same speed; the first run of a graph
+     * is about 0.6 s slower for HuBERT-Large (the capped pool frees and allocates again). The freed memory goes back
+     * to the system only where glibc is told to ({@code MALLOC_MMAP_THRESHOLD_=1048576}, as bin/denseav does);
+     * otherwise the peak was 2.00 GB. A process-wide setting; the CLI makes it for every command but training.
+     */
+    public static void planActivations(long recordBytes) {
+        SameDiff.bindInferenceFactory(sd -> {
+            ActivationPlan plan = new ActivationPlan(recordBytes);
+            InferenceSession s = new InferenceSession(sd) {
+                @Override
+                public ExecutionResult output(List<String> variables, Map<String, INDArray> placeholders,
+                        Map<String, SDValue> values, MultiDataSet batch, Collection<String> required,
+                        List<Listener> listeners, At at) {
+                    plan.beginRun();
+                    boolean ok = false;
+                    try {
+                        ExecutionResult r = super.output(variables, placeholders, values, batch, required, listeners, at);
+                        ok = true;
+                        return r;
+                    } finally {
+                        plan.endRun(ok);
+                    }
+                }
+            };
+            s.setMmgr(plan);
+            return s;
+        });
     }
 
     /** Every inference session created from now on in this JVM gets its own memory manager from {@code memory}. */

@@ -1,0 +1,105 @@
+package io.denseav.graphs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.InferenceFactory;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** {@link ActivationPlan}: planned runs compute the same floats, and a place still in use is never handed out. */
+class ActivationPlanTest {
+    @Test
+    void plannedSessionsComputeTheSameFloats() {
+        VitConfig vit = new VitConfig(32, 2, 2, 8, 128, 1e-6, 4.0);
+        DenseAvConfig c = new DenseAvConfig(vit, GraphShapesTest.tinyHubert(true), 16, 2, 2, false, true, "max_elementwise");
+        INDArray image = Nd4j.rand(DataType.FLOAT, 1, 3, 32, 32);
+        INDArray audio = Nd4j.randn(DataType.FLOAT, 1, 4000);
+        INDArray wantImage;
+        INDArray wantAudio;
+        try (DenseAv m = DenseAv.random(c, 5)) {
+            wantImage = m.imageFeatures(image).dup();
+            wantAudio = m.audioFeatures(audio).dup();
+        }
+        InferenceFactory before = SameDiff.getInferenceFactory();
+        Graphs.planActivations(64L << 20);
+        try (DenseAv m = DenseAv.random(c, 5)) {
+            for (int call = 0; call < 3; call++) { // call 0 is recorded, calls 1 and 2 run from the slabs
+                assertArrayEquals(floats(wantImage), floats(m.imageFeatures(image)), "image features, call " + call);
+                assertArrayEquals(floats(wantAudio), floats(m.audioFeatures(audio)), "audio features, call " + call);
+            }
+            long slab = 0;
+            for (SameDiff g : m.graphs())
+                for (var session : g.getSessions().values()) slab += ((ActivationPlan) session.getMmgr()).slabBytes();
+            assertTrue(slab > 0, "the sessions run from planned slabs");
+        } finally {
+            SameDiff.bindInferenceFactory(before);
+        }
+    }
+
+    @Test
+    void anotherInputShapeFallsBackAndIsRecordedAgain() {
+        InferenceFactory before = SameDiff.getInferenceFactory();
+        Graphs.planActivations(64L << 20);
+        try {
+            SameDiff sd = Graphs.create();
+            SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 8);
+            SDVariable w = sd.var("w", Nd4j.rand(DataType.FLOAT, 8, 8));
+            sd.math().tanh(x.mmul(w).add(1.0)).mmul(w).mul(2.0).sum("y", 1);
+            for (int rows : new int[] {2, 2, 2, 3, 3, 2, 3}) {
+                INDArray in = Nd4j.rand(DataType.FLOAT, rows, 8);
+                INDArray want = Transforms.tanh(in.mmul(w.getArr()).add(1.0)).mmul(w.getArr()).mul(2.0).sum(1);
+                INDArray got = sd.output(Map.of("x", in), "y").get("y");
+                assertArrayEquals(want.toFloatVector(), got.toFloatVector(), 1e-5f, rows + " rows");
+            }
+        } finally {
+            SameDiff.bindInferenceFactory(before);
+        }
+    }
+
+    @Test
+    void aPlaceStillInUseIsNeverHandedOut() {
+        try (ActivationPlan plan = new ActivationPlan(1 << 20)) {
+            plan.beginRun(); // recorded: a is released before b is allocated, so they share one place
+            INDArray a = plan.allocate(false, DataType.FLOAT, 64);
+            plan.release(a);
+            INDArray b = plan.allocate(false, DataType.FLOAT, 64);
+            plan.release(b);
+            plan.endRun(true);
+
+            plan.beginRun(); // as recorded
+            assertEquals(64 * 4, plan.slabBytes(), "one shared place of 64 floats");
+            a = plan.allocate(false, DataType.FLOAT, 64);
+            plan.release(a);
+            b = plan.allocate(false, DataType.FLOAT, 64);
+            assertEquals(a.data().address(), b.data().address(), "b takes a's place once a is released");
+            plan.release(b);
+            plan.endRun(true);
+
+            plan.beginRun(); // out of order: a is still alive when b is asked for
+            a = plan.allocate(false, DataType.FLOAT, 64);
+            a.assign(7);
+            b = plan.allocate(false, DataType.FLOAT, 64);
+            assertNotEquals(a.data().address(), b.data().address(), "b gets fresh memory");
+            b.assign(1);
+            assertEquals(7 * 64, a.sumNumber().doubleValue(), "a is untouched");
+            plan.release(a);
+            plan.release(b);
+            plan.endRun(true);
+            plan.beginRun();
+            assertEquals(0, plan.slabBytes(), "the next run is recorded again");
+        }
+    }
+
+    private static float[] floats(INDArray a) {
+        return a.dup().data().asFloat();
+    }
+}
