@@ -38,7 +38,10 @@ public final class Main implements Runnable {
         Backend.choose(args); // before anything loads ND4J
         long cacheMb = Long.getLong("denseav.activationCacheMb", 0); // M2.1's shape-keyed cache, capped
         if (cacheMb > 0) io.denseav.graphs.Graphs.boundActivationCache(cacheMb << 20);
-        else if (!Backend.training(args)) io.denseav.graphs.Graphs.poolActivations(); // training keeps M2.1's cache
+        else if (!Backend.training(args)) { // training keeps M2.1's cache
+            // the first run of each graph is recorded in a pool of at most this size, later runs use the plan
+            io.denseav.graphs.Graphs.planActivations(Long.getLong("denseav.activationPlanMb", 128) << 20);
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -71,10 +71,11 @@ public final class Graphs {
      * ({@link ActivationPlan}): the first run of a session is recorded with a {@link BufferPool} of at most
      * {@code recordBytes}, and later runs with inputs of the same shape place each activation in a slab sized to the
      * most activations alive at once. Measured with {@code bench inference} (bin/denseav's settings, 128 MB): peak RSS
-     * 1.93-1.97 GB with {@link #poolActivations()} against 1.70-1.72 GB, at the same speed; the first run of a graph
-     * is about 0.6 s slower for HuBERT-Large (the capped pool frees and allocates again). The freed memory goes back
-     * to the system only where glibc is told to ({@code MALLOC_MMAP_THRESHOLD_=1048576}, as bin/denseav does);
-     * otherwise the peak was 2.00 GB. A process-wide setting; the CLI makes it for every command but training.
+     * 1.96–1.97 GB with {@link #poolActivations()} against 1.73–1.74 GB, at the same speed; a graph's first run is
+     * 0.5–0.7 s slower for HuBERT-Large (the capped pool frees and allocates again). The freed memory goes back to
+     * the system only where glibc maps large blocks on their own ({@code MALLOC_MMAP_THRESHOLD_=2097152}, as
+     * bin/denseav sets it); with glibc's default the peak was 2.00 GB. A process-wide setting; the CLI makes it for
+     * every command but training.
      */
     public static void planActivations(long recordBytes) {
         SameDiff.bindInferenceFactory(sd -> {
