@@ -43,6 +43,7 @@ def args():
     ap.add_argument("--data", required=True, help="a `denseav dataset tuxpaint` folder")
     ap.add_argument("--steps", type=int, default=300, help="0: only report the held-out R@10 of --init")
     ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--seed", type=int, default=0, help="torch and Python random seed")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--every", type=int, default=50)
     ap.add_argument("--kinds", default="speech,tts,sound", help="prompt kinds trained on (speech = recorded name)")
@@ -60,9 +61,10 @@ def args():
                     "clipped to norm 10 on its own, Adam eps 1e-7 (else global clipping, eps 1e-8)")
     ap.add_argument("--oracle-audio", action="store_true", help="diagnostic: a learned vector per clip in place of "
                     "the audio tower (is the audio encoder what learns slowly?)")
-    ap.add_argument("--oracle-init", choices=["random", "tower", "tower-centered"], default="random",
+    ap.add_argument("--oracle-init", choices=["random", "tower", "tower-centered", "tower-standardized", "tower-whitened"], default="random",
                     help="--oracle-audio vectors start as N(0, 0.1^2), as each clip's masked time-mean of the untrained "
-                    "tower's features, or as those centred over the clips and scaled to std 0.1")
+                    "tower's features, or as those centred over the clips and scaled to std 0.1 (overall, per "
+                    "channel, or whitened: ZCA)")
     ap.add_argument("--audio-warmup", type=int, default=0, help="steps of audio-only instance discrimination first "
                     "(two shifted, rescaled views of each clip must match; SimCLR-style, temperature 0.1)")
     ap.add_argument("--freeze-audio", choices=["none", "all", "hubert"], default="none",
@@ -163,8 +165,8 @@ def model_from_scratch(a):
 def main():
     a = args()
     torch.set_num_threads(2)
-    torch.manual_seed(0)
-    random.seed(0)
+    torch.manual_seed(a.seed)
+    random.seed(a.seed)
     data = Data(a)
     model, hp = model_from_scratch(a)
     K, samples = int(hp["sim_agg_heads"]), int(hp["audio_samples"])
@@ -186,9 +188,15 @@ def main():
                     for r, f in zip(rows[i:i + 25], (x * fm).sum(-1) / fm.sum(-1).clamp_min(1e-3)):
                         oracle[clips.index(Path(r[1]).name)] = f
                 model.train()
-                if a.oracle_init == "tower-centered":
+                if a.oracle_init != "tower":
                     oracle -= oracle.mean(0, keepdim=True)
+                if a.oracle_init == "tower-centered":
                     oracle *= 0.1 / oracle.std()
+                elif a.oracle_init == "tower-standardized":
+                    oracle *= 0.1 / oracle.std(0, keepdim=True)
+                elif a.oracle_init == "tower-whitened":
+                    ev, U = torch.linalg.eigh(oracle.T @ oracle / len(oracle))
+                    oracle.copy_(oracle @ U @ torch.diag(0.1 / ev.clamp_min(1e-6).sqrt()) @ U.T)
 
     def features(ims, au, m, rows):
         v = model.forward_image(ims)["feats"]
