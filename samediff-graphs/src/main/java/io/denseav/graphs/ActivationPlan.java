@@ -5,11 +5,9 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -25,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * memory and the next run is recorded again. Activations never released in the recording (the run's outputs) and
  * those another array still used at release (views) always get fresh memory.
  */
-final class ActivationPlan extends AbstractMemoryMgr {
+final class ActivationPlan extends ActivationMemory {
     private static final long ALIGN = 16; // elements: 64-byte places for float vector loads
 
     /** One allocation of the recorded run: {@code [start, end)} in release/allocate events; end −1: never released. */
@@ -123,12 +121,6 @@ final class ActivationPlan extends AbstractMemoryMgr {
             if (o.type == s.type && o.offset < s.offset + s.size() && s.offset < o.offset + o.size()) return false;
         }
         return true;
-    }
-
-    @Override
-    public INDArray allocate(boolean detached, LongShapeDescriptor descriptor) {
-        if (descriptor.isEmpty()) return Nd4j.create(descriptor).detach();
-        return allocate(detached, descriptor.dataType(), descriptor.getShape());
     }
 
     @Override

@@ -3,11 +3,9 @@ package io.denseav.graphs;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -22,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * 24 layers ask for the same lengths again and again; those stay. (Least recently used would free those in turn
  * whenever one layer's lengths exceed the cap: every request would then miss.)
  */
-final class BufferPool extends AbstractMemoryMgr {
+final class BufferPool extends ActivationMemory {
     private record Key(DataType type, long length) {
     }
 
@@ -51,12 +49,6 @@ final class BufferPool extends AbstractMemoryMgr {
         DataBuffer b = f.buffers.pop();
         pooledBytes -= n * dataType.width();
         return Nd4j.create(b, shape);
-    }
-
-    @Override
-    public INDArray allocate(boolean detached, LongShapeDescriptor descriptor) {
-        if (descriptor.isEmpty()) return Nd4j.create(descriptor).detach();
-        return allocate(detached, descriptor.dataType(), descriptor.getShape());
     }
 
     @Override

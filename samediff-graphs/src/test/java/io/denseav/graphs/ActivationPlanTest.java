@@ -3,7 +3,6 @@ package io.denseav.graphs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,31 +17,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /** {@link ActivationPlan}: planned runs compute the same floats, and a place still in use is never handed out. */
 class ActivationPlanTest {
     @Test
-    void plannedSessionsComputeTheSameFloats() {
-        VitConfig vit = new VitConfig(32, 2, 2, 8, 128, 1e-6, 4.0);
-        DenseAvConfig c = new DenseAvConfig(vit, GraphShapesTest.tinyHubert(true), 16, 2, 2, false, true, "max_elementwise");
-        INDArray image = Nd4j.rand(DataType.FLOAT, 1, 3, 32, 32);
-        INDArray audio = Nd4j.randn(DataType.FLOAT, 1, 4000);
-        INDArray wantImage;
-        INDArray wantAudio;
-        try (DenseAv m = DenseAv.random(c, 5)) {
-            wantImage = m.imageFeatures(image).dup();
-            wantAudio = m.audioFeatures(audio).dup();
-        }
-        InferenceFactory before = SameDiff.getInferenceFactory();
-        Graphs.planActivations(64L << 20);
-        try (DenseAv m = DenseAv.random(c, 5)) {
-            for (int call = 0; call < 3; call++) { // call 0 is recorded, calls 1 and 2 run from the slabs
-                assertArrayEquals(floats(wantImage), floats(m.imageFeatures(image)), "image features, call " + call);
-                assertArrayEquals(floats(wantAudio), floats(m.audioFeatures(audio)), "audio features, call " + call);
-            }
-            long slab = 0;
-            for (SameDiff g : m.graphs())
-                for (var session : g.getSessions().values()) slab += ((ActivationPlan) session.getMmgr()).slabBytes();
-            assertTrue(slab > 0, "the sessions run from planned slabs");
-        } finally {
-            SameDiff.bindInferenceFactory(before);
-        }
+    void plannedSessionsComputeTheSameFloats() { // call 0 is recorded, calls 1 and 2 run from the slabs
+        SessionMemoryCheck.sameFloatsOverThreeCalls(() -> Graphs.planActivations(64L << 20),
+                m -> ((ActivationPlan) m).slabBytes());
     }
 
     @Test
@@ -97,9 +74,5 @@ class ActivationPlanTest {
             plan.beginRun();
             assertEquals(0, plan.slabBytes(), "the next run is recorded again");
         }
-    }
-
-    private static float[] floats(INDArray a) {
-        return a.dup().data().asFloat();
     }
 }

@@ -1,15 +1,11 @@
 package io.denseav.graphs;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.nd4j.autodiff.samediff.InferenceFactory;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** {@link BufferPool}: buffers are reused across shapes of one length, and a pooled session computes the same floats. */
 class BufferPoolTest {
@@ -54,34 +50,8 @@ class BufferPoolTest {
     }
 
     @Test
-    void pooledSessionsComputeTheSameFloats() {
-        VitConfig vit = new VitConfig(32, 2, 2, 8, 128, 1e-6, 4.0);
-        DenseAvConfig c = new DenseAvConfig(vit, GraphShapesTest.tinyHubert(true), 16, 2, 2, false, true, "max_elementwise");
-        INDArray image = Nd4j.rand(DataType.FLOAT, 1, 3, 32, 32);
-        INDArray audio = Nd4j.randn(DataType.FLOAT, 1, 4000);
-        INDArray wantImage;
-        INDArray wantAudio;
-        try (DenseAv m = DenseAv.random(c, 5)) {
-            wantImage = m.imageFeatures(image).dup();
-            wantAudio = m.audioFeatures(audio).dup();
-        }
-        InferenceFactory before = SameDiff.getInferenceFactory();
-        Graphs.poolActivations(64L << 20);
-        try (DenseAv m = DenseAv.random(c, 5)) {
-            for (int call = 0; call < 3; call++) { // from the second call on, every activation comes from the pool
-                assertArrayEquals(floats(wantImage), floats(m.imageFeatures(image)), "image features, call " + call);
-                assertArrayEquals(floats(wantAudio), floats(m.audioFeatures(audio)), "audio features, call " + call);
-            }
-            long pooled = 0;
-            for (SameDiff g : m.graphs())
-                for (var session : g.getSessions().values()) pooled += ((BufferPool) session.getMmgr()).pooledBytes();
-            assertTrue(pooled > 0, "the sessions hold released activations for the next call");
-        } finally {
-            SameDiff.bindInferenceFactory(before);
-        }
-    }
-
-    private static float[] floats(INDArray a) {
-        return a.dup().data().asFloat();
+    void pooledSessionsComputeTheSameFloats() { // from the second call on, every activation comes from the pool
+        SessionMemoryCheck.sameFloatsOverThreeCalls(() -> Graphs.poolActivations(64L << 20),
+                m -> ((BufferPool) m).pooledBytes());
     }
 }
