@@ -75,4 +75,32 @@ class ActivationPlanTest {
             assertEquals(0, plan.slabBytes(), "the next run is recorded again");
         }
     }
+
+    @Test
+    void outputsGetFreshMemoryAndAFailedRecordingIsNotPlanned() {
+        try (ActivationPlan plan = new ActivationPlan(1 << 20)) {
+            plan.beginRun(); // fails half-way: nothing to plan from
+            plan.release(plan.allocate(false, DataType.FLOAT, 32));
+            plan.endRun(false);
+            plan.beginRun();
+            assertEquals(0, plan.slabBytes(), "a failed run is recorded again");
+            INDArray scratch = plan.allocate(false, DataType.FLOAT, 32);
+            plan.release(scratch);
+            INDArray output = plan.allocate(false, DataType.FLOAT, 32); // never released: the run's output
+            plan.endRun(true);
+
+            plan.beginRun();
+            assertEquals(32 * 4, plan.slabBytes(), "only the released activation is planned");
+            INDArray placed = plan.allocate(false, DataType.FLOAT, 32);
+            plan.release(placed);
+            INDArray next = plan.allocate(false, DataType.FLOAT, 32);
+            next.assign(3);
+            plan.endRun(true);
+            plan.beginRun();
+            INDArray again = plan.allocate(false, DataType.FLOAT, 32);
+            again.assign(5);
+            assertEquals(3 * 32, next.sumNumber().doubleValue(), "an output outlives the next run's activations");
+            assertNotEquals(placed.data().address(), next.data().address(), "outputs are not in the slab");
+        }
+    }
 }
