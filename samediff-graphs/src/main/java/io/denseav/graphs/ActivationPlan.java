@@ -80,7 +80,7 @@ final class ActivationPlan extends ActivationMemory {
     void endRun(boolean ok) {
         if (recording) {
             recorded = ok && valid && !slots.isEmpty();
-        } else if ((!ok || !valid || next != slots.size())) {
+        } else if (!ok || !valid || next != slots.size()) {
             recording = true; // the run left the plan: record the next one
             slabs.values().forEach(DataBuffer::close);
             slabs.clear();
@@ -105,10 +105,9 @@ final class ActivationPlan extends ActivationMemory {
         }
         Slot s = k < slots.size() ? slots.get(k) : null;
         if (s == null || s.type != dataType || s.length != n) valid = false;
-        if (!valid || !s.planned || !free(s)) {
-            if (valid && s.planned) valid = false; // order changed: never hand out a place still in use
-            return Nd4j.createUninitializedDetached(dataType, shape);
-        }
+        boolean placed = valid && s.planned;
+        if (placed && !free(s)) valid = placed = false; // order changed: never hand out a place still in use
+        if (!placed) return Nd4j.createUninitializedDetached(dataType, shape);
         INDArray a = Nd4j.create(Nd4j.createBuffer(slabs.get(dataType), s.offset, n), shape);
         handedOut.put(a, k);
         alive.add(s);

@@ -86,7 +86,7 @@ class ActivationPlanTest {
             assertEquals(0, plan.slabBytes(), "a failed run is recorded again");
             INDArray scratch = plan.allocate(false, DataType.FLOAT, 32);
             plan.release(scratch);
-            INDArray output = plan.allocate(false, DataType.FLOAT, 32); // never released: the run's output
+            plan.allocate(false, DataType.FLOAT, 32); // never released: the run's output
             plan.endRun(true);
 
             plan.beginRun();
