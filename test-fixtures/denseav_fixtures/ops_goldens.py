@@ -86,6 +86,15 @@ def gelu(w, rs):
     w("gelu_dx", xs.grad, "d sum(gelu(x)*g) / dx")
 
 
+def erf(w):
+    """FastErf's golden: a dense float32 grid over [-8, 8] and the values at its ends (no random draws, so the
+    other goldens' streams are unchanged)."""
+    x = _f32(np.concatenate([np.linspace(-8, 8, 32001), [0.0, -0.0, 1e-30, -1e-30, 3.9, -3.9, 1e4, -1e4,
+                                                             np.inf, -np.inf, np.nan]]))
+    w("erf_x", x, "erf input [32012]: linspace(-8, 8, 32001), then 0, -0, +-1e-30, +-3.9, +-1e4, +-inf, nan")
+    w("erf_out", torch.erf(x.double()), "torch.erf in float64")
+
+
 def bicubic_numpy(img, out_hw, scales):
     """Independent reference: torch upsample_bicubic2d, align_corners=False, given scale
     factors: src = (dst + 0.5) / scale - 0.5, cubic convolution A = -0.75, taps at
@@ -173,6 +182,7 @@ def build_ops(d):
     cases = bicubic(w, rs)
     grouped_conv(w, rs)
     weight_norm(w, rs)
+    erf(w)
     doc = {"about": "op-level goldens; inputs seeded float32, results computed by torch %s in float64 "
                     "and stored as float32 little-endian .npy" % torch.__version__,
            "bicubic_convention": "align_corners=False with explicit scale_factor: the source coordinate is "

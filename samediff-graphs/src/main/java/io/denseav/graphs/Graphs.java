@@ -7,19 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.Pointer;
-import org.nd4j.autodiff.listeners.At;
-import org.nd4j.autodiff.listeners.Listener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
-import org.nd4j.autodiff.samediff.config.ExecutionResult;
-import org.nd4j.autodiff.samediff.config.SDValue;
-import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /** Creating and running SameDiff instances the way our graphs need them. */
 public final class Graphs {
@@ -78,36 +72,21 @@ public final class Graphs {
      * every command but training.
      */
     public static void planActivations(long recordBytes) {
-        SameDiff.bindInferenceFactory(sd -> {
-            ActivationPlan plan = new ActivationPlan(recordBytes);
-            InferenceSession s = new InferenceSession(sd) {
-                @Override
-                public ExecutionResult output(List<String> variables, Map<String, INDArray> placeholders,
-                        Map<String, SDValue> values, MultiDataSet batch, Collection<String> required,
-                        List<Listener> listeners, At at) {
-                    plan.beginRun();
-                    boolean ok = false;
-                    try {
-                        ExecutionResult r = super.output(variables, placeholders, values, batch, required, listeners, at);
-                        ok = true;
-                        return r;
-                    } finally {
-                        plan.endRun(ok);
-                    }
-                }
-            };
-            s.setMmgr(plan);
-            return s;
-        });
+        bindSessionMemory(() -> new ActivationPlan(recordBytes));
     }
 
-    /** Every inference session created from now on in this JVM gets its own memory manager from {@code memory}. */
+    /**
+     * Every SameDiff inference session created from now on in this JVM is a {@link GraphSession} with M2.1's own
+     * activation cache: our op kernels ({@link FastErf}) without a memory setting. The memory settings above imply
+     * it. A process-wide setting.
+     */
+    public static void fastKernels() {
+        bindSessionMemory(ArrayCacheMemoryMgr::new);
+    }
+
+    /** Every inference session created from now on in this JVM is a {@link GraphSession} with memory from {@code memory}. */
     private static void bindSessionMemory(Supplier<SessionMemMgr> memory) {
-        SameDiff.bindInferenceFactory(sd -> {
-            InferenceSession s = new InferenceSession(sd);
-            s.setMmgr(memory.get());
-            return s;
-        });
+        SameDiff.bindInferenceFactory(sd -> new GraphSession(sd, memory.get()));
     }
 
     /**
