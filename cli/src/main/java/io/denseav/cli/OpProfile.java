@@ -50,7 +50,7 @@ final class OpProfile extends BaseListener {
     void print(PrintWriter out, int runs) {
         long total = byOp.values().stream().mapToLong(t -> t[0]).sum();
         out.printf("  in-op time per run %.0f ms; by op type (ms per run, calls per run):%n", total / 1e6 / runs);
-        byOp.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(15)
+        byOp.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(Integer.getInteger("denseav.profileTop", 15))
                 .forEach(e -> out.printf("    %-60s %8.1f %6d%n", e.getKey(), e.getValue()[0] / 1e6 / runs, e.getValue()[1] / runs));
     }
 }

@@ -57,9 +57,18 @@ public final class Ops {
         return x.getSameDiff().nn().softmax(x, lastAxis);
     }
 
-    /** torch's weight_norm(dim=2): w = g·v/‖v‖ with the norm over dims 0 and 1, one gain per kernel tap. */
+    /**
+     * torch's weight_norm(dim=2): w = g·v/‖v‖ with the norm over dims 0 and 1, one gain per kernel tap. The squared
+     * norms are summed by a GEMV, 1ᵀ·(v⊙v) over [out·in, K]: M2.1's norm2 over the leading dims of HuBERT's
+     * [1024, 64, 128] took 33 ms per forward.
+     */
     public static SDVariable weightNorm(SDVariable g, SDVariable v) {
-        return v.mul(g.div(v.norm2(true, 0, 1)));
+        SameDiff sd = v.getSameDiff();
+        long[] shape = v.getArr().shape(); // a weight: its array is there when the graph is built
+        long rows = shape[0] * shape[1];
+        SDVariable ones = sd.constant(org.nd4j.linalg.factory.Nd4j.ones(v.dataType(), 1, rows));
+        SDVariable norm = sd.math().sqrt(ones.mmul(v.mul(v).reshape(rows, shape[2]))).reshape(1, 1, shape[2]);
+        return v.mul(g.div(norm));
     }
 
     /**
