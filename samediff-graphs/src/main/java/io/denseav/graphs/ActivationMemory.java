@@ -12,4 +12,11 @@ abstract class ActivationMemory extends AbstractMemoryMgr {
         if (descriptor.isEmpty()) return Nd4j.create(descriptor).detach();
         return allocate(detached, descriptor.dataType(), descriptor.getShape());
     }
+
+    /** Elements of an array of {@code shape}: 1 for a scalar's empty shape (ND4J's ArrayUtil.prodLong says 0). */
+    static long length(long... shape) {
+        long n = 1;
+        for (long s : shape) n *= s;
+        return n;
+    }
 }

@@ -89,8 +89,7 @@ final class ActivationPlan extends ActivationMemory {
 
     @Override
     public INDArray allocate(boolean detached, DataType dataType, long... shape) {
-        long n = 1;
-        for (long s : shape) n *= s;
+        long n = length(shape);
         int k = next++;
         event++;
         if (recording) {

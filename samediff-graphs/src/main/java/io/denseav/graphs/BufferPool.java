@@ -40,8 +40,7 @@ final class BufferPool extends ActivationMemory {
 
     @Override
     public INDArray allocate(boolean detached, DataType dataType, long... shape) {
-        long n = 1;
-        for (long s : shape) n *= s;
+        long n = length(shape);
         if (n == 0) return Nd4j.createUninitializedDetached(dataType, shape);
         Free f = free.computeIfAbsent(new Key(dataType, n), k -> new Free());
         f.asked++;

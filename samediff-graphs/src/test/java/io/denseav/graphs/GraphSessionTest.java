@@ -21,34 +21,27 @@ import org.nd4j.linalg.factory.Nd4j;
 class GraphSessionTest {
     @Test
     void erfRunsTheKernelOnFloatsAndLibnd4jOtherwise() {
-        inPlannedSessions(sd -> {
-            SDVariable x = sd.placeHolder("x", DataType.FLOAT, 300, 1000); // over the parallel threshold: both threads
-            SDVariable d = sd.placeHolder("d", DataType.DOUBLE, 4, 5);
-            sd.math().erf("y", x.mul(2.0));
-            sd.math().erf("yd", d);
-        }, run -> {
-            INDArray in = Nd4j.randn(DataType.FLOAT, 300, 1000);
-            INDArray dbl = Nd4j.randn(DataType.DOUBLE, 4, 5);
-            Map<String, INDArray> out = run.apply(Map.of("x", in, "d", dbl));
-            INDArray kernel = Nd4j.create(DataType.FLOAT, 300, 1000);
-            FastErf.apply(in.mul(2.0), kernel);
-            assertArrayEquals(SessionMemoryCheck.floats(kernel), SessionMemoryCheck.floats(out.get("y")), "the kernel's floats");
-            INDArray libnd4j = Nd4j.exec(new Erf(in.mul(2.0), in.ulike()));
-            assertTrue(libnd4j.sub(out.get("y")).amaxNumber().doubleValue() <= FastErfTest.MAX_ERROR, "near libnd4j's erf");
-            assertEquals(Nd4j.exec(new Erf(dbl, dbl.ulike())), out.get("yd"), "doubles: libnd4j's erf");
-        }, "y", "yd");
-    }
-
-    /** Builds a graph under {@link Graphs#planActivations} and calls {@code check} on three runs of it. */
-    private static void inPlannedSessions(java.util.function.Consumer<SameDiff> build,
-                                          java.util.function.Consumer<java.util.function.Function<Map<String, INDArray>,
-                                                  Map<String, INDArray>>> check, String... outputs) {
         InferenceFactory before = SameDiff.getInferenceFactory();
         Graphs.planActivations(16L << 20);
         try {
             SameDiff sd = Graphs.create();
-            build.accept(sd);
-            for (int run = 0; run < 3; run++) check.accept(ph -> sd.output(ph, outputs));
+            SDVariable x = sd.placeHolder("x", DataType.FLOAT, 300, 1000); // over the parallel threshold: both threads
+            SDVariable d = sd.placeHolder("d", DataType.DOUBLE, 4, 5);
+            sd.math().erf("y", x.mul(2.0));
+            sd.math().erf("yd", d);
+            for (int run = 0; run < 3; run++) {
+                INDArray in = Nd4j.randn(DataType.FLOAT, 300, 1000);
+                INDArray dbl = Nd4j.randn(DataType.DOUBLE, 4, 5);
+                Map<String, INDArray> out = sd.output(Map.of("x", in, "d", dbl), "y", "yd");
+                INDArray kernel = Nd4j.create(DataType.FLOAT, 300, 1000);
+                FastErf.apply(in.mul(2.0), kernel);
+                assertArrayEquals(SessionMemoryCheck.floats(kernel), SessionMemoryCheck.floats(out.get("y")),
+                        "the kernel's floats, run " + run);
+                INDArray libnd4j = Nd4j.exec(new Erf(in.mul(2.0), in.ulike()));
+                assertTrue(libnd4j.sub(out.get("y")).amaxNumber().doubleValue() <= FastErfTest.MAX_ERROR,
+                        "near libnd4j's erf, run " + run);
+                assertEquals(Nd4j.exec(new Erf(dbl, dbl.ulike())), out.get("yd"), "doubles: libnd4j's erf, run " + run);
+            }
         } finally {
             SameDiff.bindInferenceFactory(before);
         }
