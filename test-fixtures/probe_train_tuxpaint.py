@@ -52,8 +52,14 @@ def args():
     ap.add_argument("--crop", type=float, default=1.0, help="smallest area fraction of a random square crop (1 = none)")
     ap.add_argument("--agg", choices=["misa", "gap"], default="misa", help="gap = global average pooling of the image")
     ap.add_argument("--center", action="store_true", help="double-centre S (rows and columns) before InfoNCE")
+    ap.add_argument("--audio-var", type=float, default=0.0, help="VICReg-style variance term on the clips' "
+                    "time-mean audio features over the batch: mean over channels of relu(1 - std)")
+    ap.add_argument("--audio-cov", type=float, default=0.0, help="VICReg-style covariance term: squared "
+                    "off-diagonal covariance of those features / channels")
     ap.add_argument("--dis", type=float, default=0.0, help="L_Dis weight")
     ap.add_argument("--conv-dim", type=int, default=16, help="HuBERT-style conv extractor width")
+    ap.add_argument("--conv", help="the conv extractor as dim:kernel:stride,... (e.g. 64:400:160,64:3:2, a "
+                    "spectrogram-like first layer: 25 ms windows every 10 ms), not the preset's 7 HuBERT layers")
     ap.add_argument("--init", help="start from this model folder (e.g. a 1-step `denseav train --export`), not torch's init")
     ap.add_argument("--jvm-aug", action="store_true", help="the JVM trainer's image augmentation (torchvision "
                     "RandomResizedCrop(scale (--crop, 1)), flip, ColorJitter 0.2, RandomGrayscale 0.1) instead of --crop's")
@@ -61,12 +67,21 @@ def args():
                     "clipped to norm 10 on its own, Adam eps 1e-7 (else global clipping, eps 1e-8)")
     ap.add_argument("--oracle-audio", action="store_true", help="diagnostic: a learned vector per clip in place of "
                     "the audio tower (is the audio encoder what learns slowly?)")
+    ap.add_argument("--oracle-level", choices=["code", "hidden"], default="code", help="--oracle-audio replaces the "
+                    "whole tower (a code vector per clip) or only HuBERT (a hidden vector per clip, N(0, 1), fed to the "
+                    "audio aligner: is the aligner what stalls?)")
     ap.add_argument("--oracle-init", choices=["random", "tower", "tower-centered", "tower-standardized", "tower-whitened"], default="random",
                     help="--oracle-audio vectors start as N(0, 0.1^2), as each clip's masked time-mean of the untrained "
                     "tower's features, or as those centred over the clips and scaled to std 0.1 (overall, per "
                     "channel, or whitened: ZCA)")
     ap.add_argument("--audio-warmup", type=int, default=0, help="steps of audio-only instance discrimination first "
                     "(two shifted, rescaled views of each clip must match; SimCLR-style, temperature 0.1)")
+    ap.add_argument("--warmup-target", choices=["views", "random"], default="views",
+                    help="--audio-warmup's target: the other view (SimCLR) or a fixed random unit code per clip "
+                    "(noise as targets: a softmax over all clips' codes)")
+    ap.add_argument("--tile-audio", action="store_true", help="loop each clip to the model's length instead of "
+                    "zero-padding it (every frame carries sound)")
+    ap.add_argument("--audio-lr", type=float, default=1.0, help="learning-rate factor of the audio tower")
     ap.add_argument("--freeze-audio", choices=["none", "all", "hubert"], default="none",
                     help="after --audio-warmup: freeze the whole audio tower, or its HuBERT encoder only")
     ap.add_argument("--plain", action="store_true", help="black out the background (stamps only, from the seg maps)")
@@ -119,6 +134,8 @@ class Data:
             w, n = self.audio(audio), min(len(self.audio(audio)), samples)
             clip, m = torch.zeros(samples), torch.zeros(samples)
             clip[:n], m[:n] = w[:n], 1
+            if self.a.tile_audio:
+                clip, m = w.repeat(samples // len(w) + 1)[:samples], torch.ones(samples)
             aus.append((clip - clip.mean()) / torch.sqrt(clip.var(unbiased=False) + 1e-7))
             masks.append(m)
         return torch.stack(ims), torch.stack(aus), torch.stack(masks)
@@ -151,8 +168,19 @@ def model_from_scratch(a):
     model = ref.DenseAVRef(ref.arch_from_hparams(hp), sd, torch.float32)
     if a.init:
         return model.train(), hp
-    if a.conv_dim != 16:
+    if a.conv_dim != 16 and not a.conv:
         model.hubert = bb.torchaudio_hubert(dict(hp["tiny_audio"], conv_dim=[a.conv_dim] * 7))
+    if a.conv:
+        import torchaudio
+        cfg = hp["tiny_audio"]
+        model.hubert = torchaudio.models.wav2vec2_model(
+            extractor_mode="layer_norm", extractor_conv_layer_config=[tuple(map(int, c.split(":"))) for c in a.conv.split(",")],
+            extractor_conv_bias=True, encoder_embed_dim=cfg["hidden_size"], encoder_projection_dropout=0.0,
+            encoder_pos_conv_kernel=cfg["num_conv_pos_embeddings"], encoder_pos_conv_groups=cfg["num_conv_pos_embedding_groups"],
+            encoder_num_layers=cfg["num_hidden_layers"], encoder_num_heads=cfg["num_attention_heads"],
+            encoder_attention_dropout=0.0, encoder_ff_interm_features=cfg["intermediate_size"], encoder_ff_interm_dropout=0.0,
+            encoder_dropout=0.0, encoder_layer_norm_first=True, encoder_layer_drop=0.0, aux_num_out=None)
+        bb.set_encoder_eps(model.hubert, ref.HUBERT_EPS)
     for m in model.modules():                 # forget the shipped weights: torch's default initialisation
         if m is not model and hasattr(m, "reset_parameters"):
             m.reset_parameters()
@@ -170,14 +198,19 @@ def main():
     data = Data(a)
     model, hp = model_from_scratch(a)
     K, samples = int(hp["sim_agg_heads"]), int(hp["audio_samples"])
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr, eps=1e-7 if a.jvm_update else 1e-8)
+    tower = set(id(p) for m in (model.hubert, model.audio_aligner) for p in m.parameters()) | {id(model.audio_cls)}
+    groups = [{"params": [p for p in model.parameters() if id(p) not in tower], "f": 1.0},
+              {"params": [p for p in model.parameters() if id(p) in tower], "f": a.audio_lr}]
+    opt = torch.optim.Adam(groups, lr=a.lr, eps=1e-7 if a.jvm_update else 1e-8)
 
     clips = sorted({Path(r[1]).name for r in data.train + data.test})  # the same file in every split
-    oracle = torch.nn.Parameter(torch.randn(len(clips), int(hp["code_dim"])) * 0.1) if a.oracle_audio else None
+    hidden = a.oracle_level == "hidden"
+    width = int(hp["tiny_audio"]["hidden_size"]) if hidden else int(hp["code_dim"])
+    oracle = torch.nn.Parameter(torch.randn(len(clips), width) * (1.0 if hidden else 0.1)) if a.oracle_audio else None
     if oracle is not None:
-        opt.add_param_group({"params": [oracle]})
+        opt.add_param_group({"params": [oracle], "f": 1.0})
         with torch.no_grad():
-            t_a = model.forward_audio(torch.zeros(1, samples))["feats"].shape[-1]
+            t_a = model.forward_audio(torch.zeros(1, samples))["backbone" if hidden else "feats"].shape[-1]
             if a.oracle_init.startswith("tower"):
                 model.eval()
                 rows = sorted({Path(r[1]).name: r for r in data.train + data.test}.values(), key=lambda r: Path(r[1]).name)
@@ -204,6 +237,8 @@ def main():
             x = model.forward_audio(au)["feats"]
         else:
             x = oracle[torch.tensor([clips.index(Path(r[1]).name) for r in rows])][:, :, None, None].expand(-1, -1, 1, t_a)
+            if hidden:
+                x = model.audio_aligner(x, model.audio_cls[None, :].expand(len(rows), -1))
         return x, v, ref.audio_mask_frames(m, x.shape[-1]).float()
 
     def score(x, v, fm):
@@ -228,6 +263,7 @@ def main():
         return np.mean(hit), 10 / len(col), by
 
     audio_rows = sorted({r[1]: r for r in data.train}.values())
+    codes = F.normalize(torch.randn(len(clips), int(hp["code_dim"])), dim=1)
     for step in range(1, a.audio_warmup + 1):
         rows = random.sample(audio_rows, a.batch)
         views = []
@@ -239,8 +275,12 @@ def main():
             x = model.forward_audio(au)["feats"][:, :, 0, :]           # [B, C, T]
             fm = ref.audio_mask_frames(m, x.shape[-1]).float()[:, None, :]
             views.append(F.normalize((x * fm).sum(-1) / fm.sum(-1).clamp_min(1e-3), dim=1))
-        logits = views[0] @ views[1].t() / 0.1
-        loss = 0.5 * (F.cross_entropy(logits, torch.arange(a.batch)) + F.cross_entropy(logits.t(), torch.arange(a.batch)))
+        if a.warmup_target == "random":
+            ids = torch.tensor([clips.index(Path(r[1]).name) for r in rows])
+            loss = 0.5 * sum(F.cross_entropy(v @ codes.t() / 0.1, ids) for v in views)
+        else:
+            logits = views[0] @ views[1].t() / 0.1
+            loss = 0.5 * (F.cross_entropy(logits, torch.arange(a.batch)) + F.cross_entropy(logits.t(), torch.arange(a.batch)))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
@@ -258,13 +298,19 @@ def main():
     t0, hist = time.time(), []
     for step in range(1, a.steps + 1):
         for g in opt.param_groups:
-            g["lr"] = a.lr * min(1.0, step / 20)
+            g["lr"] = a.lr * g["f"] * min(1.0, step / 20)
         rows = data.draw(step, a.batch)
         x, v, fm = features(*data.batch(rows, samples, True), rows)
         S = score(x, v, fm)
         if a.center:
             S = S - S.mean(0, keepdim=True) - S.mean(1, keepdim=True) + S.mean()
         loss = L.nce(S, model.sim_cal.w)
+        if a.audio_var > 0 or a.audio_cov > 0:
+            e = (x[:, :, 0, :] * fm[:, None]).sum(-1) / fm[:, None].sum(-1).clamp_min(1e-3)
+            e = e - e.mean(0, keepdim=True)
+            loss = loss + a.audio_var * F.relu(1 - torch.sqrt(e.var(0) + 1e-4)).mean()
+            cov = e.t() @ e / (len(e) - 1)
+            loss = loss + a.audio_cov * (cov - torch.diag(torch.diag(cov))).pow(2).sum() / cov.shape[0]
         if a.dis > 0:
             source = torch.tensor([1 if r[3] == "sound" else 0 for r in rows])
             loss = loss + a.dis * L.disentangle(L.paired_volume(x, v, fm, K), source, K)
