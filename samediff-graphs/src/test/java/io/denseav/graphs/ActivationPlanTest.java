@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.nd4j.autodiff.samediff.InferenceFactory;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,9 +23,7 @@ class ActivationPlanTest {
 
     @Test
     void anotherInputShapeFallsBackAndIsRecordedAgain() {
-        InferenceFactory before = SameDiff.getInferenceFactory();
-        Graphs.planActivations(64L << 20);
-        try {
+        SessionMemoryCheck.withSetting(() -> Graphs.planActivations(64L << 20), () -> {
             SameDiff sd = Graphs.create();
             SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 8);
             SDVariable w = sd.var("w", Nd4j.rand(DataType.FLOAT, 8, 8));
@@ -37,9 +34,7 @@ class ActivationPlanTest {
                 INDArray got = sd.output(Map.of("x", in), "y").get("y");
                 assertArrayEquals(want.toFloatVector(), got.toFloatVector(), 1e-5f, rows + " rows");
             }
-        } finally {
-            SameDiff.bindInferenceFactory(before);
-        }
+        });
     }
 
     @Test

@@ -3,8 +3,6 @@ package io.denseav.graphs;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.nd4j.autodiff.samediff.InferenceFactory;
-import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * Opt-in full-size parity: DINO ViT-S/8 at 224² and HuBERT-Large on 164,200 samples (10.2625 s), random weights
@@ -35,13 +33,9 @@ class FullSizeParityTest {
                 Path.of(System.getProperty("denseav.fullsize")).resolveSibling("fullsize_denseav").toString()));
         double worst = DenseAvParityTest.check(dir.resolve("denseav_2head/case_eval"), dir.resolve("denseav_2head/model.ckpt"));
         System.out.printf("full-size DenseAV-2head 224² + 164,200 samples: worst max|Δ|/max|ref| = %.3g%n", worst);
-        InferenceFactory before = SameDiff.getInferenceFactory();
-        Graphs.planActivations(128L << 20); // as the CLI runs inference: the second run comes from the planned slabs
-        try {
-            worst = DenseAvParityTest.check(dir.resolve("denseav_2head/case_eval"), dir.resolve("denseav_2head/model.ckpt"), 2);
-        } finally {
-            SameDiff.bindInferenceFactory(before);
-        }
+        // as the CLI runs inference: the second run comes from the planned slabs
+        worst = SessionMemoryCheck.valueWithSetting(() -> Graphs.planActivations(128L << 20),
+                () -> DenseAvParityTest.check(dir.resolve("denseav_2head/case_eval"), dir.resolve("denseav_2head/model.ckpt"), 2));
         System.out.printf("  the same, second run of planned activations: worst max|Δ|/max|ref| = %.3g%n", worst);
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.nd4j.autodiff.samediff.InferenceFactory;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,9 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class GraphSessionTest {
     @Test
     void erfRunsTheKernelOnFloatsAndLibnd4jOtherwise() {
-        InferenceFactory before = SameDiff.getInferenceFactory();
-        Graphs.planActivations(16L << 20);
-        try {
+        SessionMemoryCheck.withSetting(() -> Graphs.planActivations(16L << 20), () -> {
             SameDiff sd = Graphs.create();
             SDVariable x = sd.placeHolder("x", DataType.FLOAT, 300, 1000); // over the parallel threshold: both threads
             SDVariable d = sd.placeHolder("d", DataType.DOUBLE, 4, 5);
@@ -42,8 +39,6 @@ class GraphSessionTest {
                         "near libnd4j's erf, run " + run);
                 assertEquals(Nd4j.exec(new Erf(dbl, dbl.ulike())), out.get("yd"), "doubles: libnd4j's erf, run " + run);
             }
-        } finally {
-            SameDiff.bindInferenceFactory(before);
-        }
+        });
     }
 }

@@ -3,6 +3,7 @@ package io.denseav.graphs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.nd4j.autodiff.samediff.InferenceFactory;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -26,24 +27,39 @@ final class SessionMemoryCheck {
         DenseAvConfig c = new DenseAvConfig(vit, GraphShapesTest.tinyHubert(true), 16, 2, 2, false, true, "max_elementwise");
         INDArray image = Nd4j.rand(DataType.FLOAT, 1, 3, 32, 32);
         INDArray audio = Nd4j.randn(DataType.FLOAT, 1, 4000);
-        INDArray wantImage;
-        INDArray wantAudio;
-        InferenceFactory before = SameDiff.getInferenceFactory();
-        Graphs.fastKernels();
-        try (DenseAv m = DenseAv.random(c, 5)) {
-            wantImage = m.imageFeatures(image).dup();
-            wantAudio = m.audioFeatures(audio).dup();
-        }
-        bind.run();
-        try (DenseAv m = DenseAv.random(c, 5)) {
-            for (int call = 0; call < 3; call++) {
-                assertArrayEquals(floats(wantImage), floats(m.imageFeatures(image)), "image features, call " + call);
-                assertArrayEquals(floats(wantAudio), floats(m.audioFeatures(audio)), "audio features, call " + call);
+        INDArray[] want = valueWithSetting(Graphs::fastKernels, () -> {
+            try (DenseAv m = DenseAv.random(c, 5)) {
+                return new INDArray[] {m.imageFeatures(image).dup(), m.audioFeatures(audio).dup()};
             }
-            long bytes = 0;
-            for (SameDiff g : m.graphs())
-                for (var session : g.getSessions().values()) bytes += held.applyAsLong(session.getMmgr());
-            assertTrue(bytes > 0, "the sessions hold memory for the next call");
+        });
+        withSetting(bind, () -> {
+            try (DenseAv m = DenseAv.random(c, 5)) {
+                for (int call = 0; call < 3; call++) {
+                    assertArrayEquals(floats(want[0]), floats(m.imageFeatures(image)), "image features, call " + call);
+                    assertArrayEquals(floats(want[1]), floats(m.audioFeatures(audio)), "audio features, call " + call);
+                }
+                long bytes = 0;
+                for (SameDiff g : m.graphs())
+                    for (var session : g.getSessions().values()) bytes += held.applyAsLong(session.getMmgr());
+                assertTrue(bytes > 0, "the sessions hold memory for the next call");
+            }
+        });
+    }
+
+    /** Runs {@code body} under {@code bind} (a {@code Graphs} session setting), then rebinds the factory bound before. */
+    static void withSetting(Runnable bind, Runnable body) {
+        valueWithSetting(bind, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /** {@link #withSetting} for a body with a result. */
+    static <T> T valueWithSetting(Runnable bind, Supplier<T> body) {
+        InferenceFactory before = SameDiff.getInferenceFactory();
+        try {
+            bind.run();
+            return body.get();
         } finally {
             SameDiff.bindInferenceFactory(before);
         }
