@@ -24,7 +24,6 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 import probe_train_tuxpaint as probe  # noqa: E402
-from denseav_fixtures import denseav_ref as ref  # noqa: E402
 
 
 def clip_means(model, data, rows, samples):
@@ -35,8 +34,7 @@ def clip_means(model, data, rows, samples):
             _, au, m = data.batch(rows[i:i + 32], samples, False)
 
             def add(name, x):
-                fm = ref.audio_mask_frames(m, x.shape[1]).float()[:, :, None]
-                out.setdefault(name, []).append((x * fm).sum(1) / fm.sum(1).clamp_min(1e-3))
+                out.setdefault(name, []).append(probe.clip_mean(x.transpose(1, 2), m))
 
             f, _ = tower.feature_extractor(au, None)
             add("conv", f)

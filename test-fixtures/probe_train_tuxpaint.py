@@ -155,6 +155,12 @@ class Data:
         return out
 
 
+def clip_mean(x, m):
+    """[B, C, T] frame features, [B, L] sample mask -> [B, C]: the mean over the clip's valid frames."""
+    fm = ref.audio_mask_frames(m, x.shape[-1]).float()[:, None, :]
+    return (x * fm).sum(-1) / fm.sum(-1).clamp_min(1e-3)
+
+
 def jvm_augment(scale):
     import torchvision.transforms as T
     return T.Compose([T.RandomResizedCrop(224, scale=(scale, 1.0)), T.RandomHorizontalFlip(),
@@ -217,8 +223,7 @@ def main():
                 for i in range(0, len(rows), 25):
                     _, au, m = data.batch(rows[i:i + 25], samples, False)
                     x = model.forward_audio(au)["feats"][:, :, 0, :]
-                    fm = ref.audio_mask_frames(m, x.shape[-1]).float()[:, None, :]
-                    for r, f in zip(rows[i:i + 25], (x * fm).sum(-1) / fm.sum(-1).clamp_min(1e-3)):
+                    for r, f in zip(rows[i:i + 25], clip_mean(x, m)):
                         oracle[clips.index(Path(r[1]).name)] = f
                 model.train()
                 if a.oracle_init != "tower":
@@ -263,7 +268,8 @@ def main():
         return np.mean(hit), 10 / len(col), by
 
     audio_rows = sorted({r[1]: r for r in data.train}.values())
-    codes = F.normalize(torch.randn(len(clips), int(hp["code_dim"])), dim=1)
+    if a.audio_warmup and a.warmup_target == "random":  # drawn only here: other runs keep their random stream
+        codes = F.normalize(torch.randn(len(clips), int(hp["code_dim"])), dim=1)
     for step in range(1, a.audio_warmup + 1):
         rows = random.sample(audio_rows, a.batch)
         views = []
@@ -273,8 +279,7 @@ def main():
             au = torch.stack([torch.roll(x, s) * random.uniform(0.5, 1.5) for x, s in zip(au, shift)])
             m = torch.stack([torch.roll(x, s) for x, s in zip(m, shift)])
             x = model.forward_audio(au)["feats"][:, :, 0, :]           # [B, C, T]
-            fm = ref.audio_mask_frames(m, x.shape[-1]).float()[:, None, :]
-            views.append(F.normalize((x * fm).sum(-1) / fm.sum(-1).clamp_min(1e-3), dim=1))
+            views.append(F.normalize(clip_mean(x, m), dim=1))
         if a.warmup_target == "random":
             ids = torch.tensor([clips.index(Path(r[1]).name) for r in rows])
             loss = 0.5 * sum(F.cross_entropy(v @ codes.t() / 0.1, ids) for v in views)
