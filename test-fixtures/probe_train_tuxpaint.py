@@ -49,6 +49,8 @@ def args():
     ap.add_argument("--kinds", default="speech,tts,sound", help="prompt kinds trained on (speech = recorded name)")
     ap.add_argument("--sound-first", type=int, default=0, help="steps of sound prompts only before the rest")
     ap.add_argument("--speech-share", type=float, default=-1, help="after --sound-first: P(speech prompt); -1 = as in the data")
+    ap.add_argument("--kind-batches", action="store_true", help="every batch holds one prompt kind (drawn by its "
+                    "share of the prompts), so the kinds never meet as negatives")
     ap.add_argument("--crop", type=float, default=1.0, help="smallest area fraction of a random square crop (1 = none)")
     ap.add_argument("--agg", choices=["misa", "gap"], default="misa", help="gap = global average pooling of the image")
     ap.add_argument("--center", action="store_true", help="double-centre S (rows and columns) before InfoNCE")
@@ -79,6 +81,8 @@ def args():
     ap.add_argument("--warmup-target", choices=["views", "random"], default="views",
                     help="--audio-warmup's target: the other view (SimCLR) or a fixed random unit code per clip "
                     "(noise as targets: a softmax over all clips' codes)")
+    ap.add_argument("--warmup-kind-batches", action="store_true", help="every --audio-warmup batch holds one "
+                    "prompt kind's clips")
     ap.add_argument("--tile-audio", action="store_true", help="loop each clip to the model's length instead of "
                     "zero-padding it (every frame carries sound)")
     ap.add_argument("--audio-lr", type=float, default=1.0, help="learning-rate factor of the audio tower")
@@ -142,8 +146,11 @@ class Data:
 
     def draw(self, step, n):
         a, seen, out = self.a, set(), []
+        kind = random.choice(self.train)[3] if a.kind_batches else None
         while len(out) < n:
-            if step <= a.sound_first:
+            if kind is not None:
+                r = random.choice([r for r in self.train if r[3] == kind])
+            elif step <= a.sound_first:
                 r = random.choice(self.sound)
             elif a.speech_share >= 0:
                 r = random.choice(self.speech if random.random() < a.speech_share else self.sound)
@@ -271,7 +278,11 @@ def main():
     if a.audio_warmup and a.warmup_target == "random":  # drawn only here: other runs keep their random stream
         codes = F.normalize(torch.randn(len(clips), int(hp["code_dim"])), dim=1)
     for step in range(1, a.audio_warmup + 1):
-        rows = random.sample(audio_rows, a.batch)
+        pool = audio_rows
+        if a.warmup_kind_batches:
+            kind = random.choice(audio_rows)[3]
+            pool = [r for r in audio_rows if r[3] == kind]
+        rows = random.sample(pool, a.batch)
         views = []
         for _ in range(2):
             _, au, m = data.batch(rows, samples, False)
