@@ -11,7 +11,8 @@ geometry of the clips' masked time-mean features:
 
     /usr/bin/python3 test-fixtures/probe_audio_geometry.py --data /tmp/tux3k [--conv 64:400:160,64:3:2]
 
-Every option of probe_train_tuxpaint.py is accepted; the weights are its torch default initialisation (or --init).
+Every option of probe_train_tuxpaint.py is accepted; the weights are its torch default initialisation (or --init, or
+a probe run's warmed-up --warm-file).
 """
 
 import sys
@@ -70,6 +71,8 @@ def main():
     torch.manual_seed(a.seed)
     data = probe.Data(a)
     model, hp = probe.model_from_scratch(a)
+    if a.warm_file:                           # a probe run's --audio-warmup weights
+        model.load_state_dict(torch.load(a.warm_file))
     model.eval()
     rows = sorted({Path(r[1]).name: r for r in data.train}.values(), key=lambda r: Path(r[1]).name)
     kinds = [r[3] for r in rows]

@@ -72,15 +72,25 @@ def args():
     ap.add_argument("--oracle-level", choices=["code", "hidden"], default="code", help="--oracle-audio replaces the "
                     "whole tower (a code vector per clip) or only HuBERT (a hidden vector per clip, N(0, 1), fed to the "
                     "audio aligner: is the aligner what stalls?)")
-    ap.add_argument("--oracle-init", choices=["random", "tower", "tower-centered", "tower-standardized", "tower-whitened"], default="random",
+    ap.add_argument("--oracle-init", choices=["random", "tower", "tower-centered", "tower-standardized", "tower-whitened",
+                                                    "tower-kind-centered"], default="random",
                     help="--oracle-audio vectors start as N(0, 0.1^2), as each clip's masked time-mean of the untrained "
-                    "tower's features, or as those centred over the clips and scaled to std 0.1 (overall, per "
-                    "channel, or whitened: ZCA)")
+                    "tower's features (after any --audio-warmup), or as those centred over the clips and scaled to std 0.1 "
+                    "(overall, per channel, whitened: ZCA, or with each prompt kind's mean removed first)")
     ap.add_argument("--audio-warmup", type=int, default=0, help="steps of audio-only instance discrimination first "
                     "(two shifted, rescaled views of each clip must match; SimCLR-style, temperature 0.1)")
     ap.add_argument("--warmup-target", choices=["views", "random"], default="views",
                     help="--audio-warmup's target: the other view (SimCLR) or a fixed random unit code per clip "
                     "(noise as targets: a softmax over all clips' codes)")
+    ap.add_argument("--warmup-batch", type=int, default=0, help="clips per --audio-warmup batch (0 = --batch)")
+    ap.add_argument("--warmup-lr", type=float, default=0.0, help="--audio-warmup learning rate (0 = --lr)")
+    ap.add_argument("--warm-file", help="--audio-warmup's weights: loaded from this file when it exists (the warm-up "
+                    "is then skipped), else saved there after it")
+    ap.add_argument("--pool-time", action="store_true", help="diagnostic: every audio frame replaced by the clip's "
+                    "masked time-mean (as --oracle-audio's constant vectors)")
+    ap.add_argument("--freeze-oracle", action="store_true", help="--oracle-audio's vectors stay where they start")
+    ap.add_argument("--audio-scale", type=float, default=1.0, help="diagnostic: the audio features times this "
+                    "(e.g. 0.2 brings a frozen tower's frames, norm 2-4, to the --oracle-audio vectors' 0.57)")
     ap.add_argument("--warmup-kind-batches", action="store_true", help="every --audio-warmup batch holds one "
                     "prompt kind's clips")
     ap.add_argument("--tile-audio", action="store_true", help="loop each clip to the model's length instead of "
@@ -224,29 +234,14 @@ def main():
         opt.add_param_group({"params": [oracle], "f": 1.0})
         with torch.no_grad():
             t_a = model.forward_audio(torch.zeros(1, samples))["backbone" if hidden else "feats"].shape[-1]
-            if a.oracle_init.startswith("tower"):
-                model.eval()
-                rows = sorted({Path(r[1]).name: r for r in data.train + data.test}.values(), key=lambda r: Path(r[1]).name)
-                for i in range(0, len(rows), 25):
-                    _, au, m = data.batch(rows[i:i + 25], samples, False)
-                    x = model.forward_audio(au)["feats"][:, :, 0, :]
-                    for r, f in zip(rows[i:i + 25], clip_mean(x, m)):
-                        oracle[clips.index(Path(r[1]).name)] = f
-                model.train()
-                if a.oracle_init != "tower":
-                    oracle -= oracle.mean(0, keepdim=True)
-                if a.oracle_init == "tower-centered":
-                    oracle *= 0.1 / oracle.std()
-                elif a.oracle_init == "tower-standardized":
-                    oracle *= 0.1 / oracle.std(0, keepdim=True)
-                elif a.oracle_init == "tower-whitened":
-                    ev, U = torch.linalg.eigh(oracle.T @ oracle / len(oracle))
-                    oracle.copy_(oracle @ U @ torch.diag(0.1 / ev.clamp_min(1e-6).sqrt()) @ U.T)
 
     def features(ims, au, m, rows):
         v = model.forward_image(ims)["feats"]
         if oracle is None:
             x = model.forward_audio(au)["feats"]
+            if a.pool_time:
+                x = clip_mean(x[:, :, 0, :], m)[:, :, None, None].expand_as(x)
+            x = x * a.audio_scale
         else:
             x = oracle[torch.tensor([clips.index(Path(r[1]).name) for r in rows])][:, :, None, None].expand(-1, -1, 1, t_a)
             if hidden:
@@ -277,32 +272,87 @@ def main():
     audio_rows = sorted({r[1]: r for r in data.train}.values())
     if a.audio_warmup and a.warmup_target == "random":  # drawn only here: other runs keep their random stream
         codes = F.normalize(torch.randn(len(clips), int(hp["code_dim"])), dim=1)
-    for step in range(1, a.audio_warmup + 1):
+
+    def audio_view(rows, rng=random, augment=True):
+        """[B, code] unit clip means of a random shift and gain of each clip (SimCLR-style view)."""
+        _, au, m = data.batch(rows, samples, False)
+        if augment:
+            shift = [rng.randint(0, samples // 4) for _ in rows]
+            au = torch.stack([torch.roll(x, s) * rng.uniform(0.5, 1.5) for x, s in zip(au, shift)])
+            m = torch.stack([torch.roll(x, s) for x, s in zip(m, shift)])
+        x = model.forward_audio(au)["feats"][:, :, 0, :]           # [B, C, T]
+        return F.normalize(clip_mean(x, m), dim=1)
+
+    def instance_accuracy():
+        """Share of training clips whose shifted view is nearest its own unshifted view among all of them."""
+        model.eval()
+        rng = random.Random(0)                # its own stream: the warm-up draws as without it
+        with torch.no_grad():
+            e = torch.cat([audio_view(audio_rows[i:i + 64], rng, False) for i in range(0, len(audio_rows), 64)])
+            v = torch.cat([audio_view(audio_rows[i:i + 64], rng) for i in range(0, len(audio_rows), 64)])
+            g = e @ e.t()
+            g.fill_diagonal_(-2)
+        model.train()
+        return float(((v @ e.t()).argmax(1) == torch.arange(len(e))).float().mean()), float(g.max(1).values.mean())
+
+    if a.warmup_lr:
+        for g in opt.param_groups:
+            g["lr"] = a.warmup_lr * g["f"]
+    warm = Path(a.warm_file) if a.warm_file else None
+    if warm and warm.exists():
+        model.load_state_dict(torch.load(warm))
+        print(f"warmed-up weights from {warm}", flush=True)
+    for step in range(1, 0 if warm and warm.exists() else a.audio_warmup + 1):
         pool = audio_rows
         if a.warmup_kind_batches:
             kind = random.choice(audio_rows)[3]
             pool = [r for r in audio_rows if r[3] == kind]
-        rows = random.sample(pool, a.batch)
-        views = []
-        for _ in range(2):
-            _, au, m = data.batch(rows, samples, False)
-            shift = [random.randint(0, samples // 4) for _ in rows]
-            au = torch.stack([torch.roll(x, s) * random.uniform(0.5, 1.5) for x, s in zip(au, shift)])
-            m = torch.stack([torch.roll(x, s) for x, s in zip(m, shift)])
-            x = model.forward_audio(au)["feats"][:, :, 0, :]           # [B, C, T]
-            views.append(F.normalize(clip_mean(x, m), dim=1))
+        rows = random.sample(pool, min(len(pool), a.warmup_batch or a.batch))
+        views = [audio_view(rows) for _ in range(2)]
         if a.warmup_target == "random":
             ids = torch.tensor([clips.index(Path(r[1]).name) for r in rows])
             loss = 0.5 * sum(F.cross_entropy(v @ codes.t() / 0.1, ids) for v in views)
         else:
-            logits = views[0] @ views[1].t() / 0.1
-            loss = 0.5 * (F.cross_entropy(logits, torch.arange(a.batch)) + F.cross_entropy(logits.t(), torch.arange(a.batch)))
+            logits, ids = views[0] @ views[1].t() / 0.1, torch.arange(len(rows))
+            loss = 0.5 * (F.cross_entropy(logits, ids) + F.cross_entropy(logits.t(), ids))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
         opt.step()
         if step % a.every == 0:
-            print(f"audio warm-up step {step} loss {float(loss):.4f}", flush=True)
+            line = f"audio warm-up step {step} loss {float(loss):.4f}"
+            if step % (4 * a.every) == 0 or step == a.audio_warmup:
+                acc, near = instance_accuracy()
+                line += f" | instance top-1 {acc:.3f} over {len(audio_rows)} clips, nearest-other cos {near:.3f}"
+            print(line, flush=True)
+    if warm and not warm.exists():
+        torch.save(model.state_dict(), warm)
+    if oracle is not None and a.oracle_init.startswith("tower"):  # after any --audio-warmup: where its tower puts the clips
+        model.eval()
+        rows = sorted({Path(r[1]).name: r for r in data.train + data.test}.values(), key=lambda r: Path(r[1]).name)
+        with torch.no_grad():
+            for i in range(0, len(rows), 25):
+                _, au, m = data.batch(rows[i:i + 25], samples, False)
+                x = model.forward_audio(au)["feats"][:, :, 0, :]
+                for r, f in zip(rows[i:i + 25], clip_mean(x, m)):
+                    oracle[clips.index(Path(r[1]).name)] = f
+            if a.oracle_init == "tower-kind-centered":  # each prompt kind's mean clip removed
+                kind = {Path(r[1]).name: r[3] for r in rows}
+                for k in set(kind.values()):
+                    ids = torch.tensor([i for i, c in enumerate(clips) if kind[c] == k])
+                    oracle[ids] -= oracle[ids].mean(0, keepdim=True)
+            if a.oracle_init != "tower":
+                oracle -= oracle.mean(0, keepdim=True)
+            if a.oracle_init in ("tower-centered", "tower-kind-centered"):
+                oracle *= 0.1 / oracle.std()
+            elif a.oracle_init == "tower-standardized":
+                oracle *= 0.1 / oracle.std(0, keepdim=True)
+            elif a.oracle_init == "tower-whitened":
+                ev, U = torch.linalg.eigh(oracle.T @ oracle / len(oracle))
+                oracle.copy_(oracle @ U @ torch.diag(0.1 / ev.clamp_min(1e-6).sqrt()) @ U.T)
+        model.train()
+    if oracle is not None and a.freeze_oracle:
+        oracle.requires_grad_(False)
     if a.freeze_audio != "none":
         for m in (model.hubert, model.audio_aligner) if a.freeze_audio == "all" else (model.hubert,):
             m.requires_grad_(False)
