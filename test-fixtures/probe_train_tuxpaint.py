@@ -88,6 +88,8 @@ def args():
                     "is then skipped), else saved there after it")
     ap.add_argument("--pool-time", action="store_true", help="diagnostic: every audio frame replaced by the clip's "
                     "masked time-mean (as --oracle-audio's constant vectors)")
+    ap.add_argument("--warmup-keep", type=float, default=0.0, help="after a --warmup-target random warm-up: its "
+                    "loss on each training batch's clips, at this weight, added to InfoNCE")
     ap.add_argument("--freeze-oracle", action="store_true", help="--oracle-audio's vectors stay where they start")
     ap.add_argument("--audio-scale", type=float, default=1.0, help="diagnostic: the audio features times this "
                     "(e.g. 0.2 brings a frozen tower's frames, norm 2-4, to the --oracle-audio vectors' 0.57)")
@@ -366,17 +368,22 @@ def main():
         for g in opt.param_groups:
             g["lr"] = a.lr * g["f"] * min(1.0, step / 20)
         rows = data.draw(step, a.batch)
-        x, v, fm = features(*data.batch(rows, samples, True), rows)
+        ims, au, m = data.batch(rows, samples, True)
+        x, v, fm = features(ims, au, m, rows)
         S = score(x, v, fm)
         if a.center:
             S = S - S.mean(0, keepdim=True) - S.mean(1, keepdim=True) + S.mean()
         loss = L.nce(S, model.sim_cal.w)
         if a.audio_var > 0 or a.audio_cov > 0:
-            e = (x[:, :, 0, :] * fm[:, None]).sum(-1) / fm[:, None].sum(-1).clamp_min(1e-3)
+            e = clip_mean(x[:, :, 0, :], m)
             e = e - e.mean(0, keepdim=True)
             loss = loss + a.audio_var * F.relu(1 - torch.sqrt(e.var(0) + 1e-4)).mean()
             cov = e.t() @ e / (len(e) - 1)
             loss = loss + a.audio_cov * (cov - torch.diag(torch.diag(cov))).pow(2).sum() / cov.shape[0]
+        if a.warmup_keep > 0:
+            ids = torch.tensor([clips.index(Path(r[1]).name) for r in rows])
+            e = F.normalize(clip_mean(x[:, :, 0, :], m), dim=1)
+            loss = loss + a.warmup_keep * F.cross_entropy(e @ codes.t() / 0.1, ids)
         if a.dis > 0:
             source = torch.tensor([1 if r[3] == "sound" else 0 for r in rows])
             loss = loss + a.dis * L.disentangle(L.paired_volume(x, v, fm, K), source, K)
