@@ -196,15 +196,8 @@ def model_from_scratch(a):
     if a.conv_dim != 16 and not a.conv:
         model.hubert = bb.torchaudio_hubert(dict(hp["tiny_audio"], conv_dim=[a.conv_dim] * 7))
     if a.conv:
-        import torchaudio
-        cfg = hp["tiny_audio"]
-        model.hubert = torchaudio.models.wav2vec2_model(
-            extractor_mode="layer_norm", extractor_conv_layer_config=[tuple(map(int, c.split(":"))) for c in a.conv.split(",")],
-            extractor_conv_bias=True, encoder_embed_dim=cfg["hidden_size"], encoder_projection_dropout=0.0,
-            encoder_pos_conv_kernel=cfg["num_conv_pos_embeddings"], encoder_pos_conv_groups=cfg["num_conv_pos_embedding_groups"],
-            encoder_num_layers=cfg["num_hidden_layers"], encoder_num_heads=cfg["num_attention_heads"],
-            encoder_attention_dropout=0.0, encoder_ff_interm_features=cfg["intermediate_size"], encoder_ff_interm_dropout=0.0,
-            encoder_dropout=0.0, encoder_layer_norm_first=True, encoder_layer_drop=0.0, aux_num_out=None)
+        conv = [tuple(map(int, c.split(":"))) for c in a.conv.split(",")]
+        model.hubert = bb.torchaudio_hubert(hp["tiny_audio"], conv)
         bb.set_encoder_eps(model.hubert, ref.HUBERT_EPS)
     for m in model.modules():                 # forget the shipped weights: torch's default initialisation
         if m is not model and hasattr(m, "reset_parameters"):
@@ -229,6 +222,10 @@ def main():
     opt = torch.optim.Adam(groups, lr=a.lr, eps=1e-7 if a.jvm_update else 1e-8)
 
     clips = sorted({Path(r[1]).name for r in data.train + data.test})  # the same file in every split
+    clip_index = {c: i for i, c in enumerate(clips)}
+
+    def clip_ids(rows):
+        return torch.tensor([clip_index[Path(r[1]).name] for r in rows])
     hidden = a.oracle_level == "hidden"
     width = int(hp["tiny_audio"]["hidden_size"]) if hidden else int(hp["code_dim"])
     oracle = torch.nn.Parameter(torch.randn(len(clips), width) * (1.0 if hidden else 0.1)) if a.oracle_audio else None
@@ -245,7 +242,7 @@ def main():
                 x = clip_mean(x[:, :, 0, :], m)[:, :, None, None].expand_as(x)
             x = x * a.audio_scale
         else:
-            x = oracle[torch.tensor([clips.index(Path(r[1]).name) for r in rows])][:, :, None, None].expand(-1, -1, 1, t_a)
+            x = oracle[clip_ids(rows)][:, :, None, None].expand(-1, -1, 1, t_a)
             if hidden:
                 x = model.audio_aligner(x, model.audio_cls[None, :].expand(len(rows), -1))
         return x, v, ref.audio_mask_frames(m, x.shape[-1]).float()
@@ -312,7 +309,7 @@ def main():
         rows = random.sample(pool, min(len(pool), a.warmup_batch or a.batch))
         views = [audio_view(rows) for _ in range(2)]
         if a.warmup_target == "random":
-            ids = torch.tensor([clips.index(Path(r[1]).name) for r in rows])
+            ids = clip_ids(rows)
             loss = 0.5 * sum(F.cross_entropy(v @ codes.t() / 0.1, ids) for v in views)
         else:
             logits, ids = views[0] @ views[1].t() / 0.1, torch.arange(len(rows))
@@ -336,8 +333,7 @@ def main():
             for i in range(0, len(rows), 25):
                 _, au, m = data.batch(rows[i:i + 25], samples, False)
                 x = model.forward_audio(au)["feats"][:, :, 0, :]
-                for r, f in zip(rows[i:i + 25], clip_mean(x, m)):
-                    oracle[clips.index(Path(r[1]).name)] = f
+                oracle[clip_ids(rows[i:i + 25])] = clip_mean(x, m)
             if a.oracle_init == "tower-kind-centered":  # each prompt kind's mean clip removed
                 kind = {Path(r[1]).name: r[3] for r in rows}
                 for k in set(kind.values()):
@@ -381,7 +377,7 @@ def main():
             cov = e.t() @ e / (len(e) - 1)
             loss = loss + a.audio_cov * (cov - torch.diag(torch.diag(cov))).pow(2).sum() / cov.shape[0]
         if a.warmup_keep > 0:
-            ids = torch.tensor([clips.index(Path(r[1]).name) for r in rows])
+            ids = clip_ids(rows)
             e = F.normalize(clip_mean(x[:, :, 0, :], m), dim=1)
             loss = loss + a.warmup_keep * F.cross_entropy(e @ codes.t() / 0.1, ids)
         if a.dis > 0:

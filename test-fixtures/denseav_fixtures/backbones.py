@@ -200,10 +200,11 @@ def hubert_cfg(style, hidden, layers, heads, ffn, conv_dim, pos_k, pos_g):
     return hf_hubert_config(style, hidden, layers, heads, ffn, [conv_dim] * 7, pos_k, pos_g)
 
 
-def torchaudio_hubert(cfg):
+def torchaudio_hubert(cfg, conv=None):
+    """torchaudio's HuBERT for `cfg`; `conv` ([(dim, kernel, stride)]) replaces its conv extractor's layers."""
     import torchaudio
     large = cfg["do_stable_layer_norm"]
-    conv = [(c, k, s) for c, (k, s) in zip(cfg["conv_dim"], CONV_SHAPES)]
+    conv = conv or [(c, k, s) for c, (k, s) in zip(cfg["conv_dim"], CONV_SHAPES)]
     return torchaudio.models.wav2vec2_model(
         extractor_mode="layer_norm" if large else "group_norm", extractor_conv_layer_config=conv,
         extractor_conv_bias=cfg["conv_bias"], encoder_embed_dim=cfg["hidden_size"],
