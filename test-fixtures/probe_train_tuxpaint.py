@@ -3,7 +3,8 @@
 trained from scratch on a TuxPaint-AV folder with InfoNCE (and optionally L_Dis), about 3x faster per step than the
 JVM trainer on this CPU, to try recipes before running `denseav train`. Prints the training InfoNCE, the spread of
 the similarity matrix, and every 4th report the held-out retrieval R@10 (audio -> the prompt's own picture among the
-distinct test pictures, by prompt kind) against chance.
+distinct test pictures, by prompt kind) against chance, and the R@1/5/10 of `denseav eval retrieval` (both directions,
+all test prompts).
 
     /usr/bin/python3 test-fixtures/probe_train_tuxpaint.py --data /tmp/tux --steps 300 --kinds sound
 
@@ -12,7 +13,6 @@ the model's length, weights start from torch's default initialisation of the sam
 """
 
 import argparse
-import csv
 import json
 import random
 import sys
@@ -25,17 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-import torchaudio  # noqa: E402
-from PIL import Image  # noqa: E402
 
 from denseav_fixtures import backbones as bb  # noqa: E402
 from denseav_fixtures import denseav_ref as ref  # noqa: E402
 from denseav_fixtures import loss_goldens as L  # noqa: E402
+from denseav_fixtures.probe_data import Data, clip_mean, own_picture_recall10, protocol_recall  # noqa: E402
 from denseav_fixtures.writers import read_safetensors  # noqa: E402
 
 MODEL = Path(__file__).resolve().parent.parent / "cli/src/main/resources/io/denseav/cli/default-model"
-MEAN = torch.tensor([0.485, 0.456, 0.406])[:, None, None]
-STD = torch.tensor([0.229, 0.224, 0.225])[:, None, None]
 
 
 def args():
@@ -90,6 +87,8 @@ def args():
                     "masked time-mean (as --oracle-audio's constant vectors)")
     ap.add_argument("--warmup-keep", type=float, default=0.0, help="after a --warmup-target random warm-up: its "
                     "loss on each training batch's clips, at this weight, added to InfoNCE")
+    ap.add_argument("--oracle-rank", type=int, default=0, help="--oracle-audio's vectors as z_i W: a fixed random "
+                    "z_i in R^D per clip times one trainable D x code matrix (0 = a free vector per clip)")
     ap.add_argument("--freeze-oracle", action="store_true", help="--oracle-audio's vectors stay where they start")
     ap.add_argument("--audio-scale", type=float, default=1.0, help="diagnostic: the audio features times this "
                     "(e.g. 0.2 brings a frozen tower's frames, norm 2-4, to the --oracle-audio vectors' 0.57)")
@@ -97,93 +96,13 @@ def args():
                     "prompt kind's clips")
     ap.add_argument("--tile-audio", action="store_true", help="loop each clip to the model's length instead of "
                     "zero-padding it (every frame carries sound)")
+    ap.add_argument("--audio-bn", type=float, default=0.0, help="diagnostic: each channel of the audio features "
+                    "standardised over the batch's valid frames and scaled to this std (as the oracle's 0.1)")
     ap.add_argument("--audio-lr", type=float, default=1.0, help="learning-rate factor of the audio tower")
     ap.add_argument("--freeze-audio", choices=["none", "all", "hubert"], default="none",
                     help="after --audio-warmup: freeze the whole audio tower, or its HuBERT encoder only")
     ap.add_argument("--plain", action="store_true", help="black out the background (stamps only, from the seg maps)")
     return ap.parse_args()
-
-
-class Data:
-    def __init__(self, a):
-        self.a, self.root, self.cache = a, Path(a.data), {}
-        kinds = set(a.kinds.split(","))
-        self.train = [r for r in self.rows("train") if r[3] in kinds]
-        self.test = self.rows("test")[:150]
-        self.sound = [r for r in self.train if r[3] == "sound"]
-        self.speech = [r for r in self.train if r[3] != "sound"]
-
-    def rows(self, split):
-        with open(self.root / split / "prompted_segmentation.csv") as f:
-            return [(split + "/" + r["image_location"], split + "/" + (r["speech_prompt_file"] or r["vggsound_file"]),
-                     r["class_name"], r["prompt_kind"]) for r in csv.DictReader(f)]
-
-    def image(self, p):
-        if p not in self.cache:
-            t = torch.from_numpy(np.asarray(Image.open(self.root / p).convert("RGB")).copy()).permute(2, 0, 1).float() / 255
-            if self.a.plain:
-                seg = np.asarray(Image.open(self.root / p.replace("frames/", "annotations/").replace(".jpg", "_seg.png")))
-                t = t * torch.from_numpy((seg[..., 0] > 0).astype(np.float32))[None]
-            self.cache[p] = t
-        return self.cache[p]
-
-    def audio(self, p):
-        if p not in self.cache:
-            w, sr = torchaudio.load(str(self.root / p))
-            self.cache[p] = torchaudio.functional.resample(w[0], sr, 16000)
-        return self.cache[p]
-
-    def batch(self, rows, samples, train):
-        ims, aus, masks = [], [], []
-        for image, audio, _, _ in rows:
-            x = self.image(image)
-            if train and self.a.jvm_aug:
-                ims.append((jvm_augment(self.a.crop)(x) - MEAN) / STD)
-            elif train and self.a.crop < 1:
-                side = int(x.shape[1] * random.uniform(self.a.crop, 1.0) ** 0.5)
-                i, j = random.randint(0, x.shape[1] - side), random.randint(0, x.shape[2] - side)
-                x = x[:, i:i + side, j:j + side]
-                if random.random() < 0.5:
-                    x = x.flip(-1)
-            if not (train and self.a.jvm_aug):
-                ims.append((F.interpolate(x[None], size=(224, 224), mode="bilinear", align_corners=False)[0] - MEAN) / STD)
-            w, n = self.audio(audio), min(len(self.audio(audio)), samples)
-            clip, m = torch.zeros(samples), torch.zeros(samples)
-            clip[:n], m[:n] = w[:n], 1
-            if self.a.tile_audio:
-                clip, m = w.repeat(samples // len(w) + 1)[:samples], torch.ones(samples)
-            aus.append((clip - clip.mean()) / torch.sqrt(clip.var(unbiased=False) + 1e-7))
-            masks.append(m)
-        return torch.stack(ims), torch.stack(aus), torch.stack(masks)
-
-    def draw(self, step, n):
-        a, seen, out = self.a, set(), []
-        kind = random.choice(self.train)[3] if a.kind_batches else None
-        while len(out) < n:
-            if kind is not None:
-                r = random.choice([r for r in self.train if r[3] == kind])
-            elif step <= a.sound_first:
-                r = random.choice(self.sound)
-            elif a.speech_share >= 0:
-                r = random.choice(self.speech if random.random() < a.speech_share else self.sound)
-            else:
-                r = random.choice(self.train)
-            if r[0] not in seen:              # one prompt per picture: no duplicate positives
-                seen.add(r[0])
-                out.append(r)
-        return out
-
-
-def clip_mean(x, m):
-    """[B, C, T] frame features, [B, L] sample mask -> [B, C]: the mean over the clip's valid frames."""
-    fm = ref.audio_mask_frames(m, x.shape[-1]).float()[:, None, :]
-    return (x * fm).sum(-1) / fm.sum(-1).clamp_min(1e-3)
-
-
-def jvm_augment(scale):
-    import torchvision.transforms as T
-    return T.Compose([T.RandomResizedCrop(224, scale=(scale, 1.0)), T.RandomHorizontalFlip(),
-                      T.ColorJitter(0.2, 0.2, 0.2, 0.2), T.RandomGrayscale(0.1)])
 
 
 def model_from_scratch(a):
@@ -229,8 +148,11 @@ def main():
     hidden = a.oracle_level == "hidden"
     width = int(hp["tiny_audio"]["hidden_size"]) if hidden else int(hp["code_dim"])
     oracle = torch.nn.Parameter(torch.randn(len(clips), width) * (1.0 if hidden else 0.1)) if a.oracle_audio else None
+    if oracle is not None and a.oracle_rank:  # vector i = z_i W: fixed random z_i in R^D, one shared trainable W
+        z = torch.randn(len(clips), a.oracle_rank) / a.oracle_rank ** 0.5
+        proj = torch.nn.Parameter(torch.randn(a.oracle_rank, width) * (1.0 if hidden else 0.1))
     if oracle is not None:
-        opt.add_param_group({"params": [oracle], "f": 1.0})
+        opt.add_param_group({"params": [proj] if a.oracle_rank else [oracle], "f": 1.0})
         with torch.no_grad():
             t_a = model.forward_audio(torch.zeros(1, samples))["backbone" if hidden else "feats"].shape[-1]
 
@@ -241,8 +163,13 @@ def main():
             if a.pool_time:
                 x = clip_mean(x[:, :, 0, :], m)[:, :, None, None].expand_as(x)
             x = x * a.audio_scale
+            if a.audio_bn > 0:
+                fm = ref.audio_mask_frames(m, x.shape[-1]).float()[:, None, None, :]
+                mu = (x * fm).sum(dim=(0, 2, 3), keepdim=True) / fm.sum()
+                var = ((x - mu) ** 2 * fm).sum(dim=(0, 2, 3), keepdim=True) / fm.sum()
+                x = (x - mu) / torch.sqrt(var + 1e-5) * a.audio_bn
         else:
-            x = oracle[clip_ids(rows)][:, :, None, None].expand(-1, -1, 1, t_a)
+            x = (z @ proj if a.oracle_rank else oracle)[clip_ids(rows)][:, :, None, None].expand(-1, -1, 1, t_a)
             if hidden:
                 x = model.audio_aligner(x, model.audio_cls[None, :].expand(len(rows), -1))
         return x, v, ref.audio_mask_frames(m, x.shape[-1]).float()
@@ -253,20 +180,20 @@ def main():
         s = torch.einsum("acft,vc->avt", x, v.mean(dim=(2, 3)))
         return (s * fm[:, None]).sum(-1) / fm[:, None].sum(-1).clamp_min(0.001)
 
-    def recall10():
+    def test_scores(rows):
         model.eval()
         with torch.no_grad():
-            parts = [features(*data.batch(data.test[i:i + 25], samples, False), data.test[i:i + 25]) for i in range(0, len(data.test), 25)]
+            parts = [features(*data.batch(rows[i:i + 25], samples, False), rows[i:i + 25]) for i in range(0, len(rows), 25)]
             S = score(*(torch.cat([p[k] for p in parts]) for k in range(3)))
         model.train()
-        col = {}
-        for i, r in enumerate(data.test):
-            col.setdefault(r[0], len(col))
-        keep = [next(i for i, r in enumerate(data.test) if r[0] == p) for p in col]
-        top = S[:, keep].topk(10, dim=1).indices
-        hit = [col[r[0]] in top[i].tolist() for i, r in enumerate(data.test)]
-        by = {k: np.mean([h for h, r in zip(hit, data.test) if r[3] == k]) for k in sorted({r[3] for r in data.test})}
-        return np.mean(hit), 10 / len(col), by
+        return S
+
+    def recall10():
+        r, chance, by = own_picture_recall10(test_scores(data.test), data.test)
+        full = protocol_recall(test_scores(data.full))
+        return (f"test R@10 {r:.3f} (chance {chance:.3f}) " + " ".join(f"{k} {v:.3f}" for k, v in by.items())
+                + f" | all {len(data.full)} test prompts " + " ".join(f"{k} {v:.3f}" for k, v in full.items())
+                + f" (chance@10 {10 / len(data.full):.3f})")
 
     audio_rows = sorted({r[1]: r for r in data.train}.values())
     if a.audio_warmup and a.warmup_target == "random":  # drawn only here: other runs keep their random stream
@@ -356,8 +283,7 @@ def main():
             m.requires_grad_(False)
         model.audio_cls.requires_grad_(a.freeze_audio == "hubert")
     if a.steps == 0:                          # evaluate --init as it is
-        r, chance, by = recall10()
-        print(f"test R@10 {r:.3f} (chance {chance:.3f}) " + " ".join(f"{k} {v:.3f}" for k, v in by.items()), flush=True)
+        print(recall10(), flush=True)
         return
     t0, hist = time.time(), []
     for step in range(1, a.steps + 1):
@@ -397,8 +323,7 @@ def main():
             line = (f"step {step} loss {np.mean(hist[-a.every:]):.4f} S std {float(S.std()):.4f} "
                     f"S diag-mean {float(S.diag().mean() - S.mean()):.4f} {time.time() - t0:.0f} s")
             if step % (4 * a.every) == 0 or step == a.steps:
-                r, chance, by = recall10()
-                line += f" | test R@10 {r:.3f} (chance {chance:.3f}) " + " ".join(f"{k} {v:.3f}" for k, v in by.items())
+                line += " | " + recall10()
             print(line, flush=True)
 
 
