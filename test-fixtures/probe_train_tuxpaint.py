@@ -189,8 +189,9 @@ def main():
         return S
 
     def recall10():
-        r, chance, by = own_picture_recall10(test_scores(data.test), data.test)
-        full = protocol_recall(test_scores(data.full))
+        S, n = test_scores(data.full), len(data.test)   # data.test is data.full's first n rows: scored once
+        r, chance, by = own_picture_recall10(S[:n, :n], data.test)
+        full = protocol_recall(S)
         return (f"test R@10 {r:.3f} (chance {chance:.3f}) " + " ".join(f"{k} {v:.3f}" for k, v in by.items())
                 + f" | all {len(data.full)} test prompts " + " ".join(f"{k} {v:.3f}" for k, v in full.items())
                 + f" (chance@10 {10 / len(data.full):.3f})")
