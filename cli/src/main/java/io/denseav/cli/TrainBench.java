@@ -32,6 +32,8 @@ final class TrainBench implements Callable<Integer> {
     String only;
     @Option(names = "--runs", defaultValue = "3", description = "Timed steps, median reported (default ${DEFAULT-VALUE}).")
     int runs;
+    @Option(names = "--profile", description = "Also print the time inside each op type (forward and backward).")
+    boolean profile;
     @Spec
     CommandSpec spec;
 
@@ -70,6 +72,12 @@ final class TrainBench implements Callable<Integer> {
         if (timeMask != null) in.put(DenseAv.AUDIO_TIME_MASK, timeMask); // the reference's train mode: an input
         List<String> trainable = g.trainable(2);
         g.run(in, trainable); // warm-up: builds the gradient function
+        OpProfile ops = new OpProfile();
+        if (profile) { // the ops run in the gradient function, which holds its own listeners
+            g.graph().getFunction("grad").addListeners(ops);
+            g.run(in, trainable);
+            ops.start();
+        }
         double[] s = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
@@ -80,5 +88,6 @@ final class TrainBench implements Callable<Integer> {
         double median = s[runs / 2];
         out.printf("%-52s %7.2f s/step  %6.2f samples/s  (%d trainable arrays; peak RSS so far %.2f GB)%n", name, median,
                 batch / median, trainable.size(), BackboneBench.peakRssGb());
+        if (profile) ops.print(out, runs);
     }
 }

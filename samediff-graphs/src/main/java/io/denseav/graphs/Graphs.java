@@ -100,7 +100,7 @@ public final class Graphs {
      */
     public static OutAndGrad gradients(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputs,
                                        Collection<String> wrt) {
-        if (sd.getFunction("grad") == null) sd.createGradFunction();
+        if (sd.getFunction("grad") == null) createGradFunction(sd);
         List<String> names = new ArrayList<>(outputs);
         Map<String, String> gradientOf = new LinkedHashMap<>();
         for (String v : wrt) {
@@ -117,5 +117,21 @@ public final class Graphs {
         Map<String, INDArray> grads = new LinkedHashMap<>();
         gradientOf.forEach((v, g) -> grads.put(v, all.get(g)));
         return new OutAndGrad(values, grads);
+    }
+
+    /**
+     * {@code sd.createGradFunction()} without its debug output: M2.1 prints "Added differentiated op NAME" to
+     * {@code System.out} for every op (752 lines before the first step of {@code denseav train --preset tuxpaint-tiny}).
+     * {@code System.out} is swapped for the call, so other threads' prints to it in that window are dropped too; the
+     * CLI writes through its own streams.
+     */
+    public static synchronized void createGradFunction(SameDiff sd) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            sd.createGradFunction();
+        } finally {
+            System.setOut(out);
+        }
     }
 }
