@@ -101,8 +101,19 @@ def args():
     ap.add_argument("--audio-lr", type=float, default=1.0, help="learning-rate factor of the audio tower")
     ap.add_argument("--freeze-audio", choices=["none", "all", "hubert"], default="none",
                     help="after --audio-warmup: freeze the whole audio tower, or its HuBERT encoder only")
+    ap.add_argument("--audio-hidden", type=int, default=0, help="HuBERT-style encoder width (4 heads, MLP 4x; 0 = "
+                    "the preset's 64), the audio aligner and audio_cls widened to match")
+    ap.add_argument("--warmup-level", choices=["code", "hidden"], default="code", help="--audio-warmup on the "
+                    "aligner's output (code_dim wide) or on HuBERT's last hidden state (its width)")
+    ap.add_argument("--warmup-samples", type=int, default=0, help="--audio-warmup clips cut to this many samples "
+                    "(0 = the model's length): cheaper steps when the prompts are shorter than the model's clips")
     ap.add_argument("--plain", action="store_true", help="black out the background (stamps only, from the seg maps)")
-    return ap.parse_args()
+    a = ap.parse_args()
+    if a.warmup_keep and a.warmup_level == "hidden":
+        ap.error("--warmup-keep scores the aligner's output: it needs --warmup-level code")
+    if a.init and (a.audio_hidden or a.conv or a.conv_dim != 16):
+        ap.error("--init loads a whole model: --audio-hidden, --conv and --conv-dim would be ignored")
+    return a
 
 
 def model_from_scratch(a):
@@ -114,6 +125,16 @@ def model_from_scratch(a):
         return model.train(), hp
     if a.conv_dim != 16 and not a.conv:
         model.hubert = bb.torchaudio_hubert(dict(hp["tiny_audio"], conv_dim=[a.conv_dim] * 7))
+    if a.audio_hidden:
+        h = a.audio_hidden
+        model.hubert = bb.torchaudio_hubert(dict(hp["tiny_audio"], hidden_size=h, intermediate_size=4 * h))
+        bb.set_encoder_eps(model.hubert, ref.HUBERT_EPS)
+        al = ref.arch_from_hparams(hp)["aligner"]
+        model.audio_aligner = ref.AudioAligner(h, int(hp["code_dim"]), al["num_heads"], al["mlp_ratio"])
+        for mod in model.audio_aligner.modules():
+            if isinstance(mod, torch.nn.LayerNorm):
+                mod.eps = al["eps"]
+        model.audio_cls = torch.nn.Parameter(torch.zeros(h))
     if a.conv:
         conv = [tuple(map(int, c.split(":"))) for c in a.conv.split(",")]
         model.hubert = bb.torchaudio_hubert(hp["tiny_audio"], conv)
@@ -198,16 +219,19 @@ def main():
 
     audio_rows = sorted({r[1]: r for r in data.train}.values())
     if a.audio_warmup and a.warmup_target == "random":  # drawn only here: other runs keep their random stream
-        codes = F.normalize(torch.randn(len(clips), int(hp["code_dim"])), dim=1)
+        codes = F.normalize(torch.randn(len(clips), model.audio_cls.shape[0] if a.warmup_level == "hidden"
+                                        else int(hp["code_dim"])), dim=1)
 
     def audio_view(rows, rng=random, augment=True):
-        """[B, code] unit clip means of a random shift and gain of each clip (SimCLR-style view)."""
-        _, au, m = data.batch(rows, samples, False)
+        """[B, C] unit clip means (C: code_dim, or HuBERT's width with --warmup-level hidden) of a random shift and
+        gain of each clip (SimCLR-style view)."""
+        length = a.warmup_samples or samples
+        _, au, m = data.batch(rows, length, False)
         if augment:
-            shift = [rng.randint(0, samples // 4) for _ in rows]
+            shift = [rng.randint(0, length // 4) for _ in rows]
             au = torch.stack([torch.roll(x, s) * rng.uniform(0.5, 1.5) for x, s in zip(au, shift)])
             m = torch.stack([torch.roll(x, s) for x, s in zip(m, shift)])
-        x = model.forward_audio(au)["feats"][:, :, 0, :]           # [B, C, T]
+        x = model.forward_audio(au)["backbone" if a.warmup_level == "hidden" else "feats"][:, :, 0, :]  # [B, C, T]
         return F.normalize(clip_mean(x, m), dim=1)
 
     def instance_accuracy():
