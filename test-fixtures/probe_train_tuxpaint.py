@@ -131,9 +131,7 @@ def model_from_scratch(a):
         bb.set_encoder_eps(model.hubert, ref.HUBERT_EPS)
         al = ref.arch_from_hparams(hp)["aligner"]
         model.audio_aligner = ref.AudioAligner(h, int(hp["code_dim"]), al["num_heads"], al["mlp_ratio"])
-        for mod in model.audio_aligner.modules():
-            if isinstance(mod, torch.nn.LayerNorm):
-                mod.eps = al["eps"]
+        ref.set_layer_norm_eps(model.audio_aligner, al["eps"])
         model.audio_cls = torch.nn.Parameter(torch.zeros(h))
     if a.conv:
         conv = [tuple(map(int, c.split(":"))) for c in a.conv.split(",")]

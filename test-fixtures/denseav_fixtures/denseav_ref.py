@@ -200,6 +200,13 @@ class AudioAligner(nn.Module):
         return x
 
 
+def set_layer_norm_eps(module, eps):
+    """Every LayerNorm in module gets eps (the aligners' norms, spec 2)."""
+    for mod in module.modules():
+        if isinstance(mod, nn.LayerNorm):
+            mod.eps = eps
+
+
 class SimCal(nn.Module):
     """sim_cal.w (log scale), loaded for a strict key match; unused at inference (spec 3.4)."""
 
@@ -227,9 +234,8 @@ class DenseAVRef(nn.Module):
         bb.set_encoder_eps(self.hubert, HUBERT_EPS)
         self.image_aligner = ImageAligner(im["embed_dim"], code)
         self.audio_aligner = AudioAligner(cfg["hidden_size"], code, al["num_heads"], al["mlp_ratio"])
-        for mod in list(self.image_aligner.modules()) + list(self.audio_aligner.modules()):
-            if isinstance(mod, nn.LayerNorm):
-                mod.eps = al["eps"]
+        set_layer_norm_eps(self.image_aligner, al["eps"])
+        set_layer_norm_eps(self.audio_aligner, al["eps"])
         self.audio_cls = nn.Parameter(torch.zeros(cfg["hidden_size"]))
         self.sim_cal = SimCal()
         self.to(dtype).eval()     # load after the cast: the merged LoRA weight keeps full precision
